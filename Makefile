@@ -1,0 +1,56 @@
+# Shanxi Zone Atlas: the two commands a newcomer needs are `make serve` and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: serve test test-fast bench lint format boundaries dataset clean browser
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# A stamp per extra so a changed pyproject.toml reinstalls.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+serve: $(VENV)/.installed-run
+	$(BIN)/sxmap serve --host $(HOST) --port $(PORT)
+
+# Debian's chromium drives the browser tests (Playwright never downloads a browser here).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "warning: chromium missing and not root: browser tests will be skipped"; fi
+
+test: $(VENV)/.installed-test browser
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check geo webmap boundaries tests
+	$(BIN)/ruff format --check geo webmap boundaries tests
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format geo webmap boundaries tests
+	$(BIN)/ruff check --fix geo webmap boundaries tests
+
+boundaries: $(VENV)/.installed-test
+	$(BIN)/sxmap boundaries build
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
