@@ -1,0 +1,102 @@
+"""The curated dataset in ``data/``: schema, loading and geocoded frames.
+
+Tables (UTF-8 CSV, adcodes as 6-digit strings, money as integer CNY):
+``sources.csv``, ``zones.csv`` (the zone gazetteer), ``projects.csv`` and ``batches.csv``.
+Projects and batch figures are separate on purpose: a project named in a "三个一批" batch
+is already counted in the batch total, so the two must never be added together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo import geocode
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+SOURCE_COLUMNS = ["doc_id", "title", "publisher", "published", "url", "note"]
+ZONE_COLUMNS = [
+    "zone_id", "name", "aliases", "type", "level", "city_adcode", "county_adcode",
+    "parent_zone_id", "note",
+]
+PROJECT_COLUMNS = [
+    "project_id", "doc_id", "name", "company", "zone_id", "investment_cny", "investment_text",
+    "capacity", "stage", "date", "city_adcode", "county_adcode", "lon", "lat", "precision",
+    "geocode_method", "unplaced_reason", "span_start", "span_end", "quote",
+]
+BATCH_COLUMNS = [
+    "batch_id", "doc_id", "round_date", "scope", "place", "adcode", "zone_id", "kind",
+    "projects", "investment_cny", "output_cny", "span_start", "span_end", "quote",
+]
+_TEXT = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+_INTS = ["investment_cny", "output_cny", "projects", "span_start", "span_end"]
+_FLOATS = ["lon", "lat"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Read-only tables. ``zones`` and ``projects`` carry WGS-84 point geometry (or None)."""
+
+    sources: pd.DataFrame
+    zones: gpd.GeoDataFrame
+    projects: gpd.GeoDataFrame
+    batches: pd.DataFrame
+
+    @property
+    def as_of(self) -> str | None:
+        """The newest source's publication date (ISO), the dataset's as-of date."""
+        dates = self.sources["published"].dropna()
+        return max(dates) if len(dates) else None
+
+
+def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
+    """A CSV with every column as text, then integers/floats where the schema says so."""
+    frame = pd.read_csv(path, **_TEXT)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path.name}: missing columns {missing}")
+    for col in frame.columns.intersection(_INTS):
+        frame[col] = pd.to_numeric(frame[col]).astype("Int64")
+    for col in frame.columns.intersection(_FLOATS):
+        frame[col] = pd.to_numeric(frame[col]).astype(float)
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def _points(lons, lats) -> list:
+    return [
+        shapely.Point(x, y) if x is not None and y is not None else None
+        for x, y in zip(lons, lats, strict=True)
+    ]
+
+
+def geocode_zones(zones: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Zones at the seat of their host county, else of their host city."""
+    placements = [
+        geocode.place_adcodes(row.city_adcode, row.county_adcode, "gazetteer")
+        for row in zones.itertuples()
+    ]
+    frame = zones.copy()
+    frame["lon"] = [p.lon for p in placements]
+    frame["lat"] = [p.lat for p in placements]
+    frame["precision"] = [p.precision for p in placements]
+    frame["geocode_method"] = [p.method for p in placements]
+    frame["unplaced_reason"] = [p.reason for p in placements]
+    return gpd.GeoDataFrame(frame, geometry=_points(frame["lon"], frame["lat"]), crs="EPSG:4326")
+
+
+def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
+    """Load and geocode the curated tables from ``data_dir``."""
+    data_dir = Path(data_dir)
+    sources = read_table(data_dir / "sources.csv", SOURCE_COLUMNS)
+    zones = geocode_zones(read_table(data_dir / "zones.csv", ZONE_COLUMNS))
+    projects = read_table(data_dir / "projects.csv", PROJECT_COLUMNS)
+    projects = gpd.GeoDataFrame(
+        projects, geometry=_points(projects["lon"], projects["lat"]), crs="EPSG:4326"
+    )
+    batches = read_table(data_dir / "batches.csv", BATCH_COLUMNS)
+    return Dataset(sources, zones, projects, batches)
