@@ -19,7 +19,9 @@ from geo import geocode
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-SOURCE_COLUMNS = ["doc_id", "title", "publisher", "published", "url", "note"]
+# ``published`` is empty when the article does not state it; ``reference_date`` is the
+# documented, inferred date used to resolve "2月6日"-style dates (see its note).
+SOURCE_COLUMNS = ["doc_id", "title", "publisher", "published", "reference_date", "url", "note"]
 ZONE_COLUMNS = [
     "zone_id", "name", "aliases", "type", "level", "city_adcode", "county_adcode",
     "parent_zone_id", "note",
@@ -49,8 +51,9 @@ class Dataset:
 
     @property
     def as_of(self) -> str | None:
-        """The newest source's publication date (ISO), the dataset's as-of date."""
-        dates = self.sources["published"].dropna()
+        """The newest source date (ISO): published, else the documented reference date."""
+        dates = [p or r for p, r in zip(self.sources["published"], self.sources["reference_date"])]
+        dates = [d for d in dates if d]
         return max(dates) if len(dates) else None
 
 

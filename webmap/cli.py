@@ -27,6 +27,26 @@ def _cmd_boundaries_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from geo import runner
+
+    paths = runner.expand_paths(args.paths)
+    payload = runner.extract_paths(
+        paths,
+        sources_csv=args.sources,
+        reference_date=args.reference_date,
+        dataset_dir=args.dataset,
+    )
+    text = runner.to_json(payload)
+    if args.output:
+        from geo.curate import write_all
+
+        write_all({args.output: text})
+    else:
+        sys.stdout.write(text)
+    return 1 if any(d.get("error") for d in payload["documents"]) else 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from webmap import create_app
 
@@ -45,6 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=_path, default=None, help="output folder")
     build.set_defaults(func=_cmd_boundaries_build)
 
+    ext = sub.add_parser("extract", help="extract zones, projects and batches from articles")
+    ext.add_argument("paths", nargs="+", help="article files (UTF-8 or GB18030) or folders")
+    ext.add_argument("--format", choices=["json"], default="json")
+    ext.add_argument("--output", type=_path, help="write here (atomically) instead of stdout")
+    ext.add_argument(
+        "--sources", type=_path, default=None,
+        help="sources.csv giving each file's date (default: data/sources.csv)",
+    )
+    ext.add_argument("--reference-date", type=_date, default=None,
+                     help="YYYY-MM-DD to resolve dates like 2月6日 when a file's date is unknown")
+    ext.add_argument("--dataset", type=_path, default=None,
+                     help="also write projects.csv and batches.csv into this folder, "
+                          "applying its overrides.csv")
+    ext.set_defaults(func=_cmd_extract)
+
     serve = sub.add_parser("serve", help="run the map server (development server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
@@ -56,6 +91,15 @@ def _path(text: str):
     from pathlib import Path
 
     return Path(text)
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,180 @@
+"""From article bytes to geocoded records: decode → extract → match zones → place.
+
+The output of :func:`document_record` is the stable ``sxmap extract --format json`` shape
+(one document); fields may be added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import boundaries
+from boundaries.errors import AmbiguousPlaceError, UnknownPlaceError
+from geo import geocode
+from geo.extract import extract
+from geo.gazetteer import Gazetteer, Zone
+from geo.geocode import Placement
+from geo.text import decode_bytes
+
+
+@dataclass
+class DocumentResult:
+    source: str
+    text: str  # decoded original text: spans index into it
+    date: str | None
+    zones: list[dict] = field(default_factory=list)
+    projects: list[dict] = field(default_factory=list)
+    batches: list[dict] = field(default_factory=list)
+    facts: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def resolve_place(name: str | None, within: str | None = None) -> tuple[str | None, str | None]:
+    """(adcode, reason) for a place name in Shanxi; a reason instead of a guess when it fails."""
+    if not name:
+        return None, "no place named"
+    try:
+        return boundaries.resolve(name, within=within).adcode, None
+    except AmbiguousPlaceError as exc:
+        return None, f"ambiguous place {name!r}: " + ", ".join(c.adcode for c in exc.candidates)
+    except UnknownPlaceError:
+        return None, f"{name!r} is not a Shanxi unit"
+
+
+def _zone_placement(zone: Zone | None, prefix: str | None) -> Placement:
+    if zone is not None:
+        return geocode.place_adcodes(zone.city_adcode, zone.county_adcode, "gazetteer")
+    adcode, reason = resolve_place(prefix)
+    if adcode is None:
+        return geocode.unplaced(f"zone not in gazetteer; {reason}")
+    return geocode.place_unit(adcode, "zone-name-prefix")
+
+
+def _placement_fields(p: Placement) -> dict:
+    return {
+        "city_adcode": p.city_adcode,
+        "county_adcode": p.county_adcode,
+        "lon": p.lon,
+        "lat": p.lat,
+        "precision": p.precision,
+        "geocode_method": p.method,
+        "unplaced_reason": p.reason,
+    }
+
+
+def _zone_records(mentions, gazetteer: Gazetteer) -> tuple[list[dict], dict[str, Zone | None]]:
+    """One record per distinct zone, first mention's span, every mention listed."""
+    records: dict[str, dict] = {}
+    matched: dict[str, Zone | None] = {}
+    for m in mentions:
+        zone = gazetteer.match(m.name)
+        matched[m.name] = zone
+        key = zone.zone_id if zone else m.name
+        if key in records:
+            records[key]["mentions"].append(list(m.span))
+            continue
+        placement = _zone_placement(zone, getattr(m, "place_prefix", None))
+        records[key] = {
+            "name": zone.name if zone else m.name,
+            "mention": m.name,
+            "zone_id": zone.zone_id if zone else None,
+            "type": zone.type if zone else m.type,
+            "level": zone.level if zone else None,
+            "new": zone is None,
+            **_placement_fields(placement),
+            "span": list(m.span),
+            "mentions": [list(m.span)],
+        }
+    return list(records.values()), matched
+
+
+def _project_record(p, gazetteer: Gazetteer, matched: dict) -> dict:
+    zone = matched.get(p.zone_name) if p.zone_name else None
+    if zone is None and p.zone_name:
+        zone = gazetteer.match(p.zone_name)
+    placement = _zone_placement(zone, None) if zone else geocode.unplaced("no zone stated")
+    if p.place_name:
+        within = placement.city_adcode
+        adcode, reason = resolve_place(p.place_name, within=within)
+        if adcode is None and within:
+            adcode, reason = resolve_place(p.place_name)
+        if adcode is not None:
+            placement = geocode.narrower(placement, geocode.place_unit(adcode, "text"))
+        elif not placement.placed:
+            placement = geocode.unplaced(reason)
+    return {
+        "name": p.name,
+        "company": p.company,
+        "zone_id": zone.zone_id if zone else None,
+        "zone_name": p.zone_name,
+        "investment_cny": p.investment_cny,
+        "investment_text": p.investment_text,
+        "capacity": p.capacity,
+        "stage": p.stage,
+        "date": p.date,
+        "place_name": p.place_name,
+        **_placement_fields(placement),
+        "span": list(p.span),
+        "amount_span": list(p.amount_span) if p.amount_span else None,
+    }
+
+
+def _batch_record(b, gazetteer: Gazetteer) -> dict:
+    zone = gazetteer.match(b.place) if b.scope == "zone" else None
+    if zone is not None:
+        adcode, reason = zone.county_adcode or zone.city_adcode, None
+    elif b.scope == "province":
+        adcode, reason = resolve_place(b.place or "山西省")
+    else:
+        adcode, reason = resolve_place(b.place)
+    return {
+        "scope": b.scope,
+        "place": b.place,
+        "adcode": adcode,
+        "zone_id": zone.zone_id if zone else None,
+        "kind": b.kind,
+        "projects": b.projects,
+        "investment_cny": b.investment_cny,
+        "output_cny": b.output_cny,
+        "round_date": b.date,
+        "unplaced_reason": reason,
+        "span": list(b.span),
+    }
+
+
+def process_text(
+    text: str, source: str, gazetteer: Gazetteer, reference_date: date | None = None
+) -> DocumentResult:
+    """Extract and geocode one decoded article."""
+    ex = extract(text, reference_date)
+    zones, matched = _zone_records(ex.zones, gazetteer)
+    result = DocumentResult(source=source, text=text, date=ex.date, zones=zones)
+    result.projects = [_project_record(p, gazetteer, matched) for p in ex.projects]
+    result.batches = [_batch_record(b, gazetteer) for b in ex.batches]
+    result.facts = [
+        {"kind": f.kind, "value_cny": f.value_cny, "span": list(f.span)}
+        for f in getattr(ex, "facts", [])
+    ]
+    result.warnings = list(ex.warnings)
+    return result
+
+
+def process_bytes(
+    raw: bytes, source: str, gazetteer: Gazetteer, reference_date: date | None = None
+) -> DocumentResult:
+    """Decode (UTF-8 / GB18030, checked) then :func:`process_text`; raises InputError."""
+    return process_text(decode_bytes(raw), source, gazetteer, reference_date)
+
+
+def document_record(result: DocumentResult) -> dict:
+    """The CLI contract's document object."""
+    return {
+        "source": result.source,
+        "date": result.date,
+        "zones": result.zones,
+        "projects": result.projects,
+        "batches": result.batches,
+        "facts": result.facts,
+        "warnings": result.warnings,
+    }
