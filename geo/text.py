@@ -1,0 +1,327 @@
+"""Decode article bytes and normalise newspaper text, keeping a map back to the original.
+
+Newspaper columns arrive hard-wrapped ("总投资 48.51 亿" / "元"), letter-spaced ("和 顺 经 开 区"),
+with spaces between digits and Chinese ("2 月 6 日"), in traditional characters or full-width
+digits ("３６．５亿元"), sometimes as HTML, and with page furniture (photo captions, "（上接 A1 版）").
+:func:`normalise` turns that into one paragraph per line of simplified Chinese with ASCII digits,
+and :meth:`Normalised.span` maps any normalised span back to the exact original characters.
+
+Every normalised character comes from exactly one original character: either unchanged, or its
+simplified / half-width form (1:1), or - for HTML entities and inserted paragraph breaks - the
+first character of the source it replaces. That is what keeps spans exact.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from operator import itemgetter
+
+from geo.errors import InputError
+
+MAX_BYTES = 10 * 1024 * 1024
+"""Largest accepted document in bytes (10 MiB). Larger inputs are refused with InputError."""
+
+_CONTROL_SHARE = 0.01  # more than 1% control characters: not an article but binary data
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_bytes(raw: bytes) -> str:
+    """Decode an article: UTF-8 (BOM optional), UTF-16 with BOM, else GB18030 (a GBK superset).
+
+    Raises InputError for documents that are empty, too large, binary or undecodable.
+    """
+    if len(raw) > MAX_BYTES:
+        raise InputError(
+            f"document is {len(raw) / 2**20:.1f} MB, larger than the "
+            f"{MAX_BYTES // 2**20} MB limit for one article"
+        )
+    if not raw.strip():
+        raise InputError("document is empty (no text)")
+    text = _decode(raw)
+    if not text.strip():
+        raise InputError("document is empty (whitespace only)")
+    controls = sum(1 for ch in text if _is_control(ch))
+    if "\x00" in text or controls > max(2, _CONTROL_SHARE * len(text)):
+        raise InputError("document looks binary (NUL or control characters), not text")
+    return text
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"document has a UTF-16 BOM but is not UTF-16: {exc}") from None
+    if b"\x00" in raw:
+        raise InputError("document looks binary (contains NUL bytes), not text")
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    # UTF-8 first: a valid UTF-8 Chinese text is almost never valid GB18030 by accident.
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("document is neither UTF-8 nor GBK/GB18030 text (undecodable bytes)")
+
+
+def _is_control(ch: str) -> bool:
+    code = ord(ch)
+    return (code < 32 and ch not in "\t\n\r\f\v") or 0x7F <= code < 0xA0
+
+
+# --------------------------------------------------------------------------- result type
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Normalised text plus the map back to the original.
+
+    ``starts[i]`` is the index in the original of the character that produced ``text[i]``;
+    ``wide`` records the few sources longer than one character (HTML entities) by start.
+    """
+
+    text: str
+    starts: tuple[int, ...] = field(repr=False)
+    wide: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the normalised span [start, end) to original character offsets [s, e)."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span ({start}, {end}) outside 0..{len(self.text)}")
+        if start == end:
+            pos = self.starts[start] if start < len(self.starts) else self._length
+            return pos, pos
+        first = self.starts[start]
+        last = self.starts[end - 1]
+        return first, self.wide.get(last, last + 1)
+
+    @property
+    def _length(self) -> int:
+        return (self.starts[-1] + 1) if self.starts else 0
+
+
+# --------------------------------------------------------------------------- character maps
+
+# Half-width forms only where they matter for numbers and codes; Chinese punctuation stays.
+_HALF_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)}
+_HALF_WIDTH.update({0xFF21 + i: 0x41 + i for i in range(26)})
+_HALF_WIDTH.update({0xFF41 + i: 0x61 + i for i in range(26)})
+_HALF_WIDTH.update({ord(a): ord(b) for a, b in zip("．％＋－／﹒", ".%+-/.", strict=True)})
+_HALF_WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x09: 0x20, 0x0B: 0x20, 0x0C: 0x20, 0x2002: 0x20})
+_HALF_WIDTH.update({0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20, 0x0D: 0x0A})
+_HALF_WIDTH.update({0x200B: 0x20, 0xFEFF: 0x20, 0x2028: 0x0A, 0x2029: 0x0A})
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified, guaranteed length-preserving (per-line, then per-char fallback)."""
+    conv = _converter().convert
+    out = conv(text)
+    if len(out) == len(text):
+        return out
+    lines = []
+    for line in text.split("\n"):
+        simple = conv(line)
+        if len(simple) != len(line):  # a phrase changed length: convert one char at a time
+            simple = "".join(c if len(c := conv(ch)) == 1 else ch for ch in line)
+        lines.append(simple)
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- HTML
+
+_HTML = re.compile(
+    r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->|</?[A-Za-z][^<>]{0,2000}>|&#?[0-9A-Za-z]{1,8};",
+    re.S | re.I,
+)
+_BLOCK_TAG = re.compile(r"</?(p|br|div|li|tr|h[1-6]|section|article|table|ul|ol)\b", re.I)
+_ENTITIES = {"nbsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _strip_html(text: str) -> tuple[str, list[int] | None, dict[int, int]]:
+    """Drop tags, scripts, styles and comments; decode common entities. Returns text, map, wide."""
+    if "<" not in text and "&" not in text:
+        return text, None, {}
+    out: list[str] = []
+    starts: list[int] = []
+    wide: dict[int, int] = {}
+    pos = 0
+    for mo in _HTML.finditer(text):
+        s, e = mo.span()
+        out.append(text[pos:s])
+        starts.extend(range(pos, s))
+        token = mo.group(0)
+        if token.startswith("&"):
+            repl = _entity(token)
+        else:
+            repl = "\n" if _BLOCK_TAG.match(token) else ""
+        if repl:
+            out.append(repl)
+            starts.append(s)
+            wide[s] = e
+        pos = e
+    out.append(text[pos:])
+    starts.extend(range(pos, len(text)))
+    return "".join(out), starts, wide
+
+
+def _entity(token: str) -> str:
+    name = token[1:-1]
+    if name.startswith("#"):
+        try:
+            code = int(name[2:], 16) if name[1:2] in "xX" else int(name[1:])
+            return chr(code) if 0 < code < 0x110000 else " "
+        except ValueError:
+            return token[0]
+    return _ENTITIES.get(name.lower(), token[0])
+
+
+# --------------------------------------------------------------------------- lines
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】「」『』…—·")
+_TERMINAL = re.compile(r"[。！？!?…]+[”’」』）)]*$")
+_JOIN_END = re.compile(r"[，、；“‘《（(〈【—-]$")
+_NUMBER_END = re.compile(r"[0-9.亿万千百十]$")
+_NUMBER_START = re.compile(r"^[0-9.亿万千元%]")
+_BYLINE_END = re.compile(r"[。！？”]\s+[\u4e00-\u9fff]{2,3}(\s+[\u4e00-\u9fff]{2,3})*$")
+_NAMES = re.compile(r"^[\u4e00-\u9fff]{2,3}(\s+[\u4e00-\u9fff]{2,3})+$")  # 罗文平 张小菊
+_HEADING = re.compile(r"^[\u4e00-\u9fff]{2,8}[：:]$")
+_DATELINE = re.compile(r"^.{0,12}?(报|社|网|台|刊)(讯|电)|^(本报|新华社|央视)")
+
+# Page furniture: captions, bylines, jump lines, editor credits. Matched on a whole line.
+_FURNITURE = re.compile(
+    r"""^(
+        [（(]\s*(上接|下转|接上|转下|转接)[^）)]{0,12}[）)]        # （上接 A1 版）
+      | .{0,160}((?<!拍)摄|摄影|供图|图片来源[^。]{0,20})[）)]?\s*$  # ...。王蕾摄 / 受访者供图
+      | 图[为①-⑨0-9：:].{0,160}$                                  # 图为 ...
+      | [（(]?(摄影|图片|图文|视频)[:：\s].{0,40}[）)]?$            # （摄影 张三）
+      | (本报记者|记者|通讯员|特约记者)[\s:：]*[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4}){0,3}$
+      | (责任)?(编辑|校对|审核|美编|版式|监制|来源)[:：].{0,40}$
+      | 本版(图文|稿件|文字)?由.{0,30}提供$
+      | ■.{0,30}$
+    )""",
+    re.X,
+)
+
+
+def _width(line: str) -> float:
+    """Printed width in em: CJK characters 1, ASCII 0.5, spaces ignored."""
+    return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in line if c != " ")
+
+
+def _is_furniture(line: str) -> bool:
+    return len(line) <= 200 and _FURNITURE.match(line) is not None
+
+
+def _squeeze_spaces(line: str, offset: int, out: list[str], starts: list[int]) -> None:
+    """Append the line with layout spaces removed; keep one space between two CJK words.
+
+    A space goes when one side is a digit/Latin and the other Chinese ("36 亿元"), when it touches
+    Chinese punctuation, or when the text is letter-spaced (a one-character word on either side,
+    "和 顺 经 开 区"); between two Chinese words of 2+ characters it stays as a separator.
+    """
+    pos = 0
+    n = len(line)
+    for mo in re.finditer(r" +", line):
+        s, e = mo.span()
+        out.append(line[pos:s])
+        starts.extend(range(offset + pos, offset + s))
+        left, right = line[s - 1], line[e] if e < n else ""
+        keep = False
+        if _CJK_CHAR.match(left) and right and _CJK_CHAR.match(right):
+            left_word = s >= 2 and _CJK_CHAR.match(line[s - 2]) is not None
+            right_word = e + 1 < n and _CJK_CHAR.match(line[e + 1]) is not None
+            keep = left_word and right_word
+        elif left.isascii() and right.isascii() and left != " ":
+            keep = True
+        if keep:
+            out.append(" ")
+            starts.append(offset + s)
+        pos = e
+    out.append(line[pos:])
+    starts.extend(range(offset + pos, offset + n))
+
+
+def _join_lines(text: str) -> tuple[str, list[int]]:
+    """Rejoin hard-wrapped lines into paragraphs (one per output line); drop page furniture."""
+    lines: list[tuple[int, str]] = []
+    for mo in re.finditer(r"[^\n]+", text):
+        raw = mo.group(0)
+        stripped = raw.strip(" ")
+        if stripped:
+            lines.append((mo.start() + raw.index(stripped[0]), stripped))
+    kept: list[tuple[int, str]] = []
+    after_furniture: set[int] = set()  # a dropped line always ends the paragraph before it
+    for pos, line in lines:
+        if _is_furniture(line):
+            after_furniture.add(len(kept) - 1)
+        else:
+            kept.append((pos, line))
+    widths = [_width(line) for _, line in kept]
+    out: list[str] = []
+    starts: list[int] = []
+    for i, (pos, line) in enumerate(kept):
+        _squeeze_spaces(line, pos, out, starts)
+        if i + 1 == len(kept):
+            break
+        if i in after_furniture or not _joins(kept, widths, i):
+            out.append("\n")
+            starts.append(pos + len(line))  # the first character after the line (a newline)
+    return "".join(out), starts
+
+
+def _joins(kept: list[tuple[int, str]], widths: list[float], i: int) -> bool:
+    """Is the break after line i a hard wrap inside a paragraph (True) or a paragraph end?"""
+    line, nxt = kept[i][1], kept[i + 1][1]
+    if _DATELINE.match(nxt) or nxt.startswith(("——", "—— ", "（上接", "(上接")):
+        return False
+    if _JOIN_END.search(line):
+        return True
+    if _NUMBER_END.search(line) and _NUMBER_START.match(nxt):
+        return True  # "总投资 48.51 亿" / "元"
+    if _BYLINE_END.search(line) or _NAMES.match(line) or _HEADING.match(nxt):
+        return False  # "...情况进展。 郭强" / "吕梁："
+    # Full if about as wide as a neighbour: columns change width around pictures, and the
+    # first line of a paragraph is indented, so compare with each neighbour separately.
+    prev_w = widths[i - 1] if i > 0 else 0.0
+    full_column = any(
+        0 < w <= 48 and 0.75 * w <= widths[i] <= 1.35 * w for w in (prev_w, widths[i + 1])
+    )
+    if _TERMINAL.search(line):
+        return full_column  # a full column line that happens to end a sentence
+    # No closing punctuation: a wrapped line if it is full, else a heading, byline or title.
+    return full_column or widths[i] >= 40
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+def normalise(text: str) -> Normalised:
+    """Normalise article text; see the module docstring. Never raises on odd text."""
+    stripped, html_map, wide = _strip_html(text)
+    simple = to_simplified(stripped.translate(_HALF_WIDTH))
+    joined, line_map = _join_lines(simple)
+    if html_map is not None and line_map:
+        line_map = _compose(html_map, line_map)
+    return Normalised(joined, tuple(line_map), wide)
+
+
+def _compose(outer: list[int], inner: list[int]) -> list[int]:
+    """outer[inner[i]] for all i, at C speed."""
+    if len(inner) == 1:
+        return [outer[inner[0]]]
+    return list(itemgetter(*inner)(outer))
