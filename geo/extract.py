@@ -1,0 +1,309 @@
+"""Extract zones, investment projects, '三个一批' batch figures and other money facts from one
+article. No geocoding here: records carry names as written and spans into the ORIGINAL text.
+
+Precision over recall: an amount becomes a project's investment only when an investment keyword
+(总投资, 投资, 计划总投资 ...) stands right before it and a project name is bound to it by the
+grammar of the sentence ("总投资36亿元的X项目", "X项目，总投资30亿元", "投资7.5亿元建设的X").
+Output (年产值), credit (授信), annual plans (年度计划投资), spend to date (累计完成投资), subsidies,
+revenue, tax and contract values are recorded as :class:`Fact` and never as investment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from geo.dates import detect_published
+from geo.extract_batches import BatchFigure, check_sums, find_batches
+from geo.extract_common import Document, classify
+from geo.extract_zones import ZoneMention, zone_key
+from geo.text import normalise
+
+__all__ = [
+    "BatchFigure", "Extraction", "Fact", "ProjectMention", "ZoneMention", "extract", "zone_key",
+]
+
+_NAME_CHARS = r"[^，。；：！？、,;:!?\n]"
+_AFTER_LEAD = r"(?:以上|左右)?(?:用于|用来)?(?:建设|新建|打造|实施|兴建|建成)?的"
+_AFTER = [  # 36亿元的X项目 / 7.5亿元建设的X产业园: a name ending in 项目 wins
+    re.compile(_AFTER_LEAD + r"(?P<name>" + _NAME_CHARS + r"{2,60}?项目)"),
+    re.compile(_AFTER_LEAD + r"(?P<name>" + _NAME_CHARS + r"{2,60}?(?:产业园|基地|工程|生产线))"),
+]
+_BEFORE = re.compile(r"(?P<name>" + _NAME_CHARS + r"{2,60}项目)”?[，,]?$")
+_NAME_LEAD = re.compile(r"^(?:此次|其中|据悉|据了解|另外|同时|以及|还有|其|该|这个|由|和|及|与|有)+")
+_GENERIC = re.compile(
+    r"^(?:.{0,4}(?:类|批))?(?:签约|开工|投产|重点|重大|建设|在建|新建|续建|招商|储备|产业|工业"
+    r"|基础设施|转型|省级|市级|一批|这些|各类|上述|相关|多个|全部)*项目$"
+)
+_GROUP_NAME = re.compile(r"(\d+|[一二两三四五六七八九十]+)个")
+_COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团)")
+_COMPANY_CUT = re.compile(r".*(?:[，。、；：“”的在与和及由是对为到向把]|旗下|深入|走进|看到|介绍)")
+_ALIAS = re.compile(r"（以下简称“(?P<alias>[^”]{2,12})”）")
+_CAPACITY = re.compile(
+    r"年产(?:能)?[\u4e00-\u9fff]{0,6}?\d+(?:\.\d+)?(?:万|亿)?(?:吨|件|套|台|辆|枚|片|平方米|千瓦|千瓦时|GW|MW|GWh)"
+    r"|\d+(?:\.\d+)?(?:MW|GW|MWh|GWh|万千瓦)(?:/\d+(?:\.\d+)?(?:MWh|GWh))?"
+)
+_STAGES = [
+    ("即将投产", "under_construction"), ("加快建设", "under_construction"),
+    ("正在建设", "under_construction"), ("加紧建设", "under_construction"),
+    ("在建", "under_construction"), ("建设中", "under_construction"),
+    ("签约", "signed"), ("签订", "signed"), ("签署", "signed"),
+    ("开工", "started"), ("开建", "started"), ("动工", "started"), ("奠基", "started"),
+    ("投产", "in_production"), ("达产", "in_production"), ("投运", "in_production"),
+    ("并网", "in_production"), ("竣工", "completed"), ("建成", "completed"),
+    ("完工", "completed"),
+]
+_STAGE_RE = re.compile("|".join(w for w, _ in _STAGES))
+_FUTURE_BEFORE = re.compile(r"(将|尽快|计划|预计|拟|力争|争取|明年|今年|年内|推动|确保|待)$")
+
+
+@dataclass(frozen=True)
+class ProjectMention:
+    """An investment project named with its amount. ``investment_cny`` integer yuan;
+    ``investment_text`` the amount as written; ``stage`` signed/started/under_construction/
+    in_production/completed or None; ``date`` ISO; ``zone_name`` the zone the text attributes
+    it to; ``place_name`` a place named for it (county or city, as written in full)."""
+
+    name: str
+    company: str | None
+    zone_name: str | None
+    investment_cny: int
+    investment_text: str
+    capacity: str | None
+    stage: str | None
+    date: str | None
+    place_name: str | None
+    span: tuple[int, int]
+    amount_span: tuple[int, int]
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A money figure that is not a project's investment: ``kind`` output, credit, annual_plan,
+    cumulative_investment, investment_aggregate, subsidy, revenue, tax, profit, contract, fund,
+    trade, investment (an amount tied to no project) or other; ``value_cny`` integer yuan."""
+
+    kind: str
+    value_cny: int
+    text: str
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    zones: tuple[ZoneMention, ...]
+    projects: tuple[ProjectMention, ...]
+    batches: tuple[BatchFigure, ...]
+    facts: tuple[Fact, ...]
+    warnings: tuple[str, ...] = field(default=())
+    date: str | None = None
+
+
+def extract(text: str, published: date | None = None) -> Extraction:
+    """Extract everything from one article; spans index ``text``. Never raises on odd text."""
+    norm = normalise(text)
+    detected = detect_published(norm.text)
+    doc = Document(norm.text, detected or published)
+    zones = tuple(
+        ZoneMention(z.name, z.type, norm.span(z.start, z.end), z.place, z.parent)
+        for z in doc.zones
+    )
+    projects, used = _projects(doc)
+    raw_batches, batch_amounts = find_batches(doc)
+    used |= batch_amounts
+    batches = tuple(
+        BatchFigure(b.scope, b.place, b.kind, b.projects, b.investment, b.output, b.date,
+                    norm.span(b.start, max(b.end, b.start + 1)), b.period)
+        for b in raw_batches
+    )
+    facts = []
+    for amount in doc.amounts:
+        if amount.span[0] in used:
+            continue
+        sent = doc.sentence_at(amount.span[0])
+        kind = classify(doc.text, amount, sent.start).kind
+        facts.append(Fact(kind, amount.value_cny, amount.text, norm.span(*amount.span)))
+    final = tuple(
+        ProjectMention(**{**p.__dict__, "span": norm.span(*p.span),
+                          "amount_span": norm.span(*p.amount_span)})
+        for p in projects
+    )
+    day = detected or published
+    return Extraction(zones, final, batches, tuple(facts), tuple(check_sums(raw_batches)),
+                      day.isoformat() if day else None)
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def _projects(doc: Document) -> tuple[list[ProjectMention], set[int]]:
+    text = doc.text
+    out: list[ProjectMention] = []
+    used: set[int] = set()
+    seen: set[tuple[str, int]] = set()
+    for amount in doc.amounts:
+        sent = doc.sentence_at(amount.span[0])
+        c = classify(text, amount, sent.start)
+        if c.kind != "investment":
+            continue
+        found = _bind_name(doc, c.keyword_start, amount.span[1], sent.start, sent.end)
+        if found is None:
+            continue
+        name, ns, ne = found
+        if (name, amount.value_cny) in seen:
+            used.add(amount.span[0])
+            continue
+        seen.add((name, amount.value_cny))
+        used.add(amount.span[0])
+        first = min(ns, c.keyword_start)
+        zone = _zone_for(doc, name, first, sent)
+        out.append(
+            ProjectMention(
+                name=name,
+                company=_company(doc, sent.start, sent.end, first),
+                zone_name=zone,
+                investment_cny=amount.value_cny,
+                investment_text=amount.text,
+                capacity=_capacity(name, _after_name(text, ne, sent.end)),
+                stage=_stage(doc, name, sent.start, sent.end, ne),
+                date=next((r.iso for r, _ in doc.dates_in(sent.start, sent.end)), None),
+                place_name=_place_for(doc, first, sent, zone),
+                span=(ns, ne),
+                amount_span=amount.span,
+                qualifier=amount.qualifier,
+            )
+        )
+    return out, used
+
+
+def _bind_name(doc: Document, kw_start: int, amount_end: int, s_start: int, s_end: int):
+    """The project name bound to an investment amount, with its normalised span, or None."""
+    text = doc.text
+    mo = _AFTER[0].match(text, amount_end, s_end) or _AFTER[1].match(text, amount_end, s_end)
+    if mo:
+        name, ns = mo.group("name"), mo.start("name")
+        if _GROUP_NAME.match(name):
+            return None  # 的21个重点项目: a group, handled as a batch
+    else:
+        mo = _BEFORE.search(text, s_start, kw_start)
+        if mo is None:
+            return None
+        name, ns = mo.group("name"), mo.start("name")
+        cut = max(name.rfind("的"), name.rfind("由"), name.rfind("“") if "”" not in name else -1)
+        if cut >= 0:
+            name, ns = name[cut + 1 :], ns + cut + 1
+    lead = _NAME_LEAD.match(name)
+    if lead:
+        name, ns = name[lead.end() :], ns + lead.end()
+    name = name.strip("“”")
+    if len(name) < 4 or _GENERIC.match(name) or _GROUP_NAME.search(name):
+        return None
+    ns = text.find(name, ns)
+    return name, ns, ns + len(name)
+
+
+def _zone_for(doc: Document, name: str, pos: int, sent) -> str | None:
+    """The zone the text attributes the project to: one named before it in its sentence, else
+    one named next to the same project earlier, else the paragraph's (see Document)."""
+    before = doc.zones_in(sent.start, pos)
+    if before:
+        return before[-1].name
+    # The same project named earlier next to a zone (泰山玻纤“年产30万吨…项目” …).
+    for mo in re.finditer(re.escape(name), doc.text[: sent.start]):
+        earlier = doc.sentence_at(mo.start())
+        zones = doc.zones_in(earlier.start, mo.start())
+        if zones:
+            return zones[-1].name
+    return doc.zone_context(sent, pos)
+
+
+def _place_for(doc: Document, pos: int, sent, zone: str | None) -> str | None:
+    """A county or city written for the project: in its sentence, else (without a zone) the
+    only one written in its paragraph."""
+    clause = max(doc.text.rfind("，", sent.start, pos), doc.text.rfind("、", sent.start, pos))
+    found = doc.places_in(max(sent.start, clause + 1), pos, ("county", "city"))
+    if found:
+        return found[-1][1].full
+    if zone is not None:
+        return None
+    ps, _ = doc.paragraphs[sent.paragraph]
+    places = doc.places_in(ps, pos, ("county", "city"))
+    if len({p.full for _, p in places}) == 1:
+        return places[-1][1].full
+    return None
+
+
+def _company(doc: Document, s_start: int, s_end: int, pos: int) -> str | None:
+    """The company behind a project: "由X公司投资建设", a company named before it in the
+    sentence, or - for "其投资…" / "该公司…" - the last company named in the paragraph."""
+    text = doc.text
+    mo = re.search(r"由(?P<c>" + _COMPANY.pattern + r")(?:投资)?(?:建设|实施|承建)", text[s_start:s_end])
+    if mo:
+        return _trim_company(mo.group("c"))
+    found = list(_COMPANY.finditer(text, s_start, pos))
+    if found:
+        return _trim_company(found[-1].group(0))
+    if not re.match(r"其|该公司|公司", text[s_start:pos].lstrip("，")):
+        return None
+    aliases = {m.group("alias"): _company_before(text, m.start()) for m in _ALIAS.finditer(text)}
+    ps = doc.paragraphs[doc.sentence_at(s_start).paragraph][0]
+    mentions = [(m.start(), _trim_company(m.group(0))) for m in _COMPANY.finditer(text, ps, s_start)]
+    for alias, full in aliases.items():
+        mentions += [(m.start(), full or alias) for m in re.finditer(re.escape(alias), text[:s_start])
+                     if m.start() >= ps]
+    return max(mentions)[1] if mentions else None
+
+
+def _company_before(text: str, pos: int) -> str | None:
+    """The company name that a （以下简称“X”） at pos abbreviates."""
+    mo = None
+    for mo in _COMPANY.finditer(text, max(0, pos - 40), pos):
+        pass
+    return _trim_company(mo.group(0)) if mo and mo.end() == pos else None
+
+
+def _trim_company(name: str) -> str:
+    mo = _COMPANY_CUT.match(name)
+    return name[mo.end() :] if mo and mo.end() < len(name) - 4 else name
+
+
+def _after_name(text: str, pos: int, end: int) -> str:
+    """Text after a project name up to the sentence end or the next project."""
+    nxt = text.find("项目", pos, end)
+    return text[pos : nxt if nxt >= 0 else end]
+
+
+def _capacity(name: str, sentence: str) -> str | None:
+    mo = _CAPACITY.search(name) or _CAPACITY.search(sentence)
+    return mo.group(0) if mo else None
+
+
+def _stage(doc: Document, name: str, s_start: int, s_end: int, name_end: int) -> str | None:
+    """Stage from the verb nearest the project in its sentence; else from an earlier sentence
+    naming the same project. Future forms (将投产, 投产后, 建成后) do not count."""
+    stage = _stage_in(doc.text, s_start, s_end, name_end)
+    if stage:
+        return stage
+    for mo in re.finditer(re.escape(name), doc.text[:s_start]):
+        sent = doc.sentence_at(mo.start())
+        stage = _stage_in(doc.text, sent.start, sent.end, mo.end())
+        if stage:
+            return stage
+    return None
+
+
+def _stage_in(text: str, start: int, end: int, anchor: int) -> str | None:
+    best = None
+    for mo in _STAGE_RE.finditer(text, start, end):
+        word = mo.group(0)
+        if word != "即将投产":
+            if _FUTURE_BEFORE.search(text[max(start, mo.start() - 3) : mo.start()]):
+                continue
+            if text.startswith(("后", "筹备", "准备", "率"), mo.end()):
+                continue
+        distance = abs(mo.start() - anchor)
+        if best is None or distance < best[0]:
+            best = (distance, dict(_STAGES)[word])
+    return best[1] if best else None

@@ -1,0 +1,179 @@
+"""Shared pieces of the extractor: the document model (paragraphs, sentences), amount
+classification (investment or not) and place lookups within a sentence or paragraph."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from geo.dates import find_dates
+from geo.extract_places import Place, lookup, place_pattern
+from geo.extract_zones import _Raw, find_zones, zone_key
+from geo.money import Amount, find_amounts
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+
+# The nearest keyword before an amount decides what the amount is. Longest alternatives first.
+_KEYWORDS = re.compile(
+    r"年度计划投资|年度投资|计划总投资|总投资额|投资总额|总投资|签约投资|签约金额|累计完成投资|完成投资"
+    r"|累计投资|已完成投资|工业投资|固定资产投资|技改投资|新增投资|计划投资|投资"
+    r"|年产值|新增产值|产值|增加值|营业收入|营收|收入|销售额|销售|利税|税收|利润|授信|贷款|融资|基金"
+    r"|技改资金|专项资金|资金|奖励|补助|补贴|合同金额|中标|金额|出口|进出口|交易额|总额"
+)
+_KEYWORD_KIND = {
+    "年度计划投资": "annual_plan", "年度投资": "annual_plan", "计划投资": "annual_plan",
+    "累计完成投资": "cumulative_investment", "完成投资": "cumulative_investment",
+    "累计投资": "cumulative_investment", "已完成投资": "cumulative_investment",
+    "工业投资": "investment_aggregate", "固定资产投资": "investment_aggregate",
+    "技改投资": "investment_aggregate", "新增投资": "investment_aggregate",
+    "年产值": "output", "新增产值": "output", "产值": "output", "增加值": "output",
+    "营业收入": "revenue", "营收": "revenue", "收入": "revenue", "销售额": "revenue",
+    "销售": "revenue", "利税": "tax", "税收": "tax", "利润": "profit", "授信": "credit",
+    "贷款": "credit", "融资": "credit", "基金": "fund", "技改资金": "subsidy",
+    "专项资金": "subsidy", "资金": "subsidy", "奖励": "subsidy", "补助": "subsidy",
+    "补贴": "subsidy", "合同金额": "contract", "中标": "contract", "金额": "other",
+    "出口": "trade", "进出口": "trade", "交易额": "trade", "总额": "other",
+}
+INVESTMENT_KEYWORDS = {"计划总投资", "总投资额", "投资总额", "总投资", "签约投资", "签约金额", "投资"}
+# Between keyword and amount only short glue may stand ("总投资达", "预计完成" makes it spend).
+_GLUE = re.compile(r"^(?:约|达|为|共|超|近|逾|预计|计划|合计|共计|突破|高达|是)*$")
+
+
+# A bare zone word referring back to the zone the article is about.
+_ZONE_ANAPHOR = re.compile(r"(?<![\u4e00-\u9fff])(经开区|开发区|高新区|园区|示范区|该区|全区|区内)")
+_ANAPHOR_TYPES = {
+    "经开区": {"etdz", "econ_dev"},
+    "高新区": {"hitech"},
+    "示范区": {"reform_demo", "agri_hitech", "modern_agri", "eco_tourism"},
+}
+
+
+@dataclass(frozen=True)
+class Classified:
+    """An amount with what it measures: ``kind`` 'investment' or a non-investment kind."""
+
+    amount: Amount
+    kind: str
+    keyword: str | None
+    keyword_start: int
+
+
+def classify(text: str, amount: Amount, floor: int) -> Classified:
+    """Decide what ``amount`` measures from the nearest keyword before it (not before floor)."""
+    start = amount.span[0]
+    ctx_start = max(floor, start - 16)
+    best = None
+    for mo in _KEYWORDS.finditer(text, ctx_start, start):
+        best = mo
+    if best is None:
+        return Classified(amount, "other", None, start)
+    glue = text[best.end() : start]
+    word = best.group(0)
+    if "完成" in glue or "累计" in text[max(floor, best.start() - 4) : best.start()]:
+        return Classified(amount, "cumulative_investment", word, best.start())
+    if not _GLUE.match(glue):
+        return Classified(amount, "other", word, best.start())
+    if word in INVESTMENT_KEYWORDS:
+        before = text[max(floor, best.start() - 4) : best.start()]
+        if word == "投资" and re.search(r"(年度|今年|全年|计划|工业|技改|新增)$", before):
+            return Classified(amount, "annual_plan", word, best.start())
+        return Classified(amount, "investment", word, best.start())
+    return Classified(amount, _KEYWORD_KIND.get(word, "other"), word, best.start())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+class Document:
+    """Normalised text with paragraphs, sentences, zone mentions and places precomputed."""
+
+    def __init__(self, text: str, published: date | None) -> None:
+        self.text = text
+        self.published = published
+        self.paragraphs: list[tuple[int, int]] = []
+        pos = 0
+        for line in text.split("\n"):
+            self.paragraphs.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        self.sentences: list[Sentence] = []
+        for p_index, (ps, pe) in enumerate(self.paragraphs):
+            s = ps
+            for mo in _SENTENCE_END.finditer(text, ps, pe):
+                self.sentences.append(Sentence(s, mo.end(), p_index))
+                s = mo.end()
+            if s < pe:
+                self.sentences.append(Sentence(s, pe, p_index))
+        self.zones: list[_Raw] = list(find_zones(text))
+
+    @cached_property
+    def amounts(self) -> list[Amount]:
+        return list(find_amounts(self.text))
+
+    def sentence_at(self, pos: int) -> Sentence:
+        lo, hi = 0, len(self.sentences) - 1
+        while lo < hi:  # binary search: the last sentence starting at or before pos
+            mid = (lo + hi + 1) // 2
+            if self.sentences[mid].start <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.sentences[lo]
+
+    def zones_in(self, start: int, end: int) -> list[_Raw]:
+        return [z for z in self.zones if start <= z.start and z.end <= end]
+
+    def inside_zone(self, pos: int) -> bool:
+        return any(z.start <= pos < z.end for z in self.zones)
+
+    def places_in(self, start: int, end: int, levels: tuple[str, ...]) -> list[tuple[int, Place]]:
+        """Shanxi places (by level) written in [start, end), not as part of a zone name."""
+        out = []
+        for mo in place_pattern().finditer(self.text, start, end):
+            place = lookup(mo.group(0))
+            if place is None or place.level not in levels or place.adcode is None:
+                continue
+            if self.inside_zone(mo.start()) or _in_company(self.text, mo.end()):
+                continue
+            out.append((mo.start(), place))
+        return out
+
+    def zone_context(self, sent: Sentence, pos: int) -> str | None:
+        """The zone a sentence without a named zone is about: the only zone named in its
+        paragraph before pos, else - when a bare 经开区/开发区/园区 refers back - the last zone
+        named before, provided no other zone was named in between (3000 characters at most)."""
+        ps, _ = self.paragraphs[sent.paragraph]
+        in_paragraph = self.zones_in(ps, pos)
+        if len({zone_key(z.name) for z in in_paragraph}) == 1:
+            return in_paragraph[-1].name
+        if in_paragraph:
+            return None
+        mo = _ZONE_ANAPHOR.search(self.text, ps, pos)
+        if mo is None:
+            return None
+        earlier = [z for z in self.zones if z.end <= ps and z.start >= ps - 3000]
+        if not earlier:
+            return None
+        last = earlier[-1]
+        wanted = _ANAPHOR_TYPES.get(mo.group(1))
+        return last.name if wanted is None or last.type in wanted else None
+
+    def dates_in(self, start: int, end: int):
+        """Dates in a sentence range; a year written in the same sentence anchors M月D日."""
+        chunk = self.text[start:end]
+        year_mo = re.search(r"((?:19|20)\d{2})年(?!以来)", chunk)
+        year = int(year_mo.group(1)) if year_mo else None
+        for ref in find_dates(chunk, self.published, year):
+            yield ref, start
+
+
+def _in_company(text: str, end: int) -> bool:
+    """Is the place at ``end`` the start of a company name (山西海诺科技股份有限公司)?"""
+    tail = text[end : end + 24]
+    mo = re.match(r"[\u4e00-\u9fff（）()]{0,20}?(有限公司|有限责任公司|集团|公司)", tail)
+    return mo is not None and not re.search(r"[，。、的在]", mo.group(0))
