@@ -1,50 +1,273 @@
-"""Map builders: pure functions ``(data, options) -> folium.Map``. No Flask here."""
+"""Map builders: pure functions ``(store, options) -> folium.Map``. No Flask here.
+
+A builder puts the basemap, the scale bar and one :class:`AtlasLayer` (the data as JSON)
+on a folium map; drawing, popups, legend, search and fullscreen live in ``atlas.js``.
+"""
 
 from __future__ import annotations
 
-import folium
+from dataclasses import dataclass
 
+import folium
+import numpy as np
+
+import boundaries
+from boundaries import datum as datums
+from geo import aggregate, export
+from webmap import classify, i18n
 from webmap.assets import LEAFLET_CSS, LEAFLET_JS
+from webmap.elements import AtlasLayer, add_basemap, datum_of
 
 SHANXI_BOUNDS = [[34.57, 110.23], [40.74, 114.56]]  # (lat, lon) SW, NE corners, WGS-84
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
 
-def base_map(*, tiles: bool = True) -> folium.Map:
-    """An empty map of Shanxi whose scripts and styles come from the app's own origin."""
-    m = folium.Map(
-        location=[37.6, 112.3],
-        zoom_start=7,
-        tiles=None,
-        control_scale=True,
-        prefer_canvas=False,
-    )
-    m.default_js = list(LEAFLET_JS)
-    m.default_css = list(LEAFLET_CSS)
-    if tiles:
-        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
-    m.fit_bounds(SHANXI_BOUNDS)
+@dataclass(frozen=True)
+class MapOptions:
+    """What every map needs besides its data. ``approval`` is the 审图号/attribution line."""
+
+    lang: str = "zh"
+    basemap: str = "osm"
+    tianditu_key: str | None = None
+    approval: str = ""
+    embed: bool = False
+
+
+def base_map(options: MapOptions | None = None, bounds=SHANXI_BOUNDS) -> folium.Map:
+    """An empty map whose scripts and styles come from the app's own origin."""
+    options = options or MapOptions()
+    m = folium.Map(location=[37.6, 112.3], zoom_start=7, tiles=None, control_scale=True)
+    m.default_js, m.default_css = list(LEAFLET_JS), list(LEAFLET_CSS)
+    add_basemap(m, options.basemap, options.tianditu_key)
+    m.fit_bounds(bounds)
     return m
 
 
-def boundary_map(cities_geojson: dict, counties_geojson: dict, m: folium.Map | None = None):
-    """City and county outlines with tooltips (name, English name, adcode, area)."""
-    m = m or base_map()
-    fields = ["name", "name_en", "adcode", "area_km2"]
-    aliases = ["名称", "English", "adcode", "面积 km²"]
-    folium.GeoJson(
-        counties_geojson,
-        name="区县 Counties",
-        style_function=lambda _: {"color": "#555", "weight": 0.8, "fillOpacity": 0.05},
-        highlight_function=lambda _: {"weight": 2.5, "fillOpacity": 0.2},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
-    ).add_to(m)
-    folium.GeoJson(
-        cities_geojson,
-        name="地级市 Cities",
-        style_function=lambda _: {"color": "#222", "weight": 2.2, "fill": False},
-        interactive=False,
-    ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+def layer_url(level: str, options: MapOptions, version: str) -> str:
+    return f"/geo/{level}.{datum_of(options.basemap)}.json?v={version}"
+
+
+def attribution(store, options: MapOptions) -> str:
+    """Data source, as-of date, boundary source and the configurable approval line."""
+    lang = options.lang
+    parts = [i18n.t("data_source", lang)]
+    if store.as_of:
+        parts[0] += (
+            f"（{i18n.t('as_of', lang)} {store.as_of}）"
+            if lang != "en"
+            else f" ({i18n.t('as_of', lang)} {store.as_of})"
+        )
+    parts.append(i18n.t("boundary_source", lang))
+    if options.approval:
+        parts.append(options.approval)
+    return " · ".join(parts)
+
+
+def _point(lon, lat, options: MapOptions) -> list[float]:
+    """[lat, lon] in the basemap's datum (GCJ-02 for gaode), 6 decimals."""
+    if datum_of(options.basemap) == "gcj02":
+        lon, lat = datums.wgs84_to_gcj02(lon, lat)
+    return [round(float(lat), 6), round(float(lon), 6)]
+
+
+def _unit_name(adcode, lang):
+    return i18n.place_name(boundaries.unit(adcode), lang) if adcode else None
+
+
+def zone_records(store, zones, options: MapOptions) -> list[dict]:
+    """One record per located zone: what its marker, tooltip and popup show (plain text)."""
+    lang, data = options.lang, store.data
+    projects = data.projects
+    titles = dict(zip(data.sources["doc_id"], data.sources["title"], strict=True))
+    urls = dict(zip(data.sources["doc_id"], data.sources["url"], strict=True))
+    records = []
+    for zone, geom in zip(zones.to_dict("records"), zones.geometry, strict=True):
+        if export.located(geom) is None:
+            continue
+        own = projects[projects["zone_id"] == zone["zone_id"]]
+        kind = i18n.ZONE_TYPES.get(zone["type"], i18n.ZONE_TYPES["other"])
+        places = [_unit_name(zone["county_adcode"], lang), _unit_name(zone["city_adcode"], lang)]
+        docs = sorted({d for d in own["doc_id"] if d})
+        records.append(
+            {
+                "id": zone["zone_id"],
+                "name": zone["name"],
+                "type": zone["type"],
+                "typeLabel": i18n.pick(kind, lang),
+                "color": kind[2],
+                "level": i18n.pick(
+                    i18n.LEVELS.get(zone["level"], (zone["level"] or "–",) * 2), lang
+                ),
+                "place": ", ".join(p for p in places if p)
+                if lang == "en"
+                else "".join(reversed([p for p in places if p])),
+                "precision": i18n.pick(i18n.PRECISIONS.get(zone["precision"], ("–", "–")), lang),
+                "latlng": _point(geom.x, geom.y, options),
+                "href": f"/zones/{zone['zone_id']}" + ("?lang=en" if lang == "en" else ""),
+                "projects": [
+                    {
+                        "name": p["name"],
+                        "amount": classify.fmt(p["investment_cny"], True)
+                        if p["investment_cny"] is not None
+                        else None,
+                        "stage": i18n.pick(
+                            i18n.STAGES.get(p["stage"], (p["stage"] or "–",) * 2), lang
+                        ),
+                    }
+                    for p in own.to_dict("records")
+                ],
+                "sources": [{"title": titles.get(d) or d, "url": urls.get(d)} for d in docs],
+            }
+        )
+    return records
+
+
+def _texts(lang: str, keys) -> dict[str, str]:
+    return {k: i18n.t(k, lang) for k in keys}
+
+
+def _unit_names(store, level, lang) -> dict[str, str]:
+    return {u.adcode: i18n.place_name(u, lang) for u in boundaries.units(level)}
+
+
+def overview_map(
+    store,
+    params: dict,
+    options: MapOptions,
+    *,
+    focus: str | None = None,
+    zones=None,
+    search: bool = True,
+) -> folium.Map:
+    """Outlines, zones as clustered markers by type, legend, search, fullscreen.
+
+    ``focus`` (an adcode) highlights one unit and fits the map to it; ``zones`` overrides
+    the filtered zone frame (zone and place pages).
+    """
+    if zones is None:
+        zones = aggregate.filter_zones(
+            store.data.zones,
+            aggregate.Filters(
+                zone_type=params.get("zone_type"),
+                city=params.get("city"),
+                county=params.get("county"),
+            ),
+        )
+    bounds = SHANXI_BOUNDS
+    if focus:
+        level = boundaries.unit(focus).level
+        frame = store.units[level]
+        minx, miny, maxx, maxy = frame.loc[frame["adcode"] == focus].total_bounds
+        bounds = [[miny, minx], [maxy, maxx]]
+    m = base_map(options, bounds)
+    records = zone_records(store, zones, options)
+    present = sorted({r["type"] for r in records}, key=list(i18n.ZONE_TYPES).index)
+    lang = options.lang
+    config = {
+        "lang": lang,
+        "embed": options.embed,
+        "text": _texts(
+            lang,
+            [
+                "zones",
+                "cities",
+                "counties",
+                "type",
+                "level",
+                "place",
+                "precision",
+                "projects",
+                "sources",
+                "no_projects",
+                "zone_page",
+                "search",
+                "fullscreen",
+                "unknown_amount",
+            ],
+        ),
+        "layers": {
+            "county": layer_url("county", options, store.compact["county", "wgs84"].etag),
+            "city": layer_url("city", options, store.compact["city", "wgs84"].etag),
+        },
+        "names": {**_unit_names(store, "city", lang), **_unit_names(store, "county", lang)},
+        "zones": records,
+        "types": [[t, i18n.pick(i18n.ZONE_TYPES[t], lang), i18n.ZONE_TYPES[t][2]] for t in present],
+        "focus": focus,
+        "search": search,
+        "attribution": attribution(store, options),
+    }
+    AtlasLayer("overview", config, cluster=True).add_to(m)
+    return m
+
+
+def choropleth_data(store, params: dict, options: MapOptions) -> dict:
+    """Values, classes and legend of a choropleth: shared by the map and its noscript table."""
+    level, metric = params["level"], params["metric"]
+    filters = aggregate.Filters(
+        stage=params.get("stage"),
+        zone_type=params.get("zone_type"),
+        year=params.get("year"),
+        round=params.get("round"),
+        kind=params.get("kind"),
+        city=params.get("city") if level == "county" else None,
+    )
+    values = aggregate.metric_by_unit(store.data, level, metric, filters)
+    classes = classify.classify(values, params["scheme"], params["k"])
+    money = metric in aggregate.MONEY_METRICS
+    lang = options.lang
+    names = _unit_names(store, level, lang)
+    label = i18n.METRICS[metric]
+    rows = []
+    for code, value in values.items():
+        missing = value is None or np.isnan(value)
+        rows.append(
+            {
+                "adcode": code,
+                "name": names[code],
+                "value": None if missing else float(value),
+                "label": i18n.t("no_data", lang) if missing else classify.fmt(value, money),
+                "cls": classes.index(value),
+            }
+        )
+    return {
+        "rows": rows,
+        "classes": classes,
+        "title": label[1] if lang == "en" else label[0],
+        "unit": label[3] if lang == "en" else label[2],
+        "legend": classify.legend_rows(classes, money),
+    }
+
+
+def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
+    """City or county choropleth of one metric; cities drill down to their counties."""
+    data = choropleth_data(store, params, options)
+    level, lang, city = params["level"], options.lang, params.get("city")
+    bounds = SHANXI_BOUNDS
+    if level == "county" and city:
+        frame = store.units["city"]
+        minx, miny, maxx, maxy = frame.loc[frame["adcode"] == city].total_bounds
+        bounds = [[miny, minx], [maxy, maxx]]
+    m = base_map(options, bounds)
+    from webmap.params import query  # local: params imports nothing from maps
+
+    drill = None
+    if level == "city":
+        base = "/embed/choropleth" if options.embed else "/choropleth"
+        drill = f"{base}?{query(params, level='county', city='__CITY__')}"
+    config = {
+        "lang": lang,
+        "embed": options.embed,
+        "layer": layer_url(level, options, store.compact[level, "wgs84"].etag),
+        "outline": layer_url("city", options, store.compact["city", "wgs84"].etag)
+        if level == "county"
+        else None,
+        "units": {r["adcode"]: [r["name"], r["label"], r["cls"]] for r in data["rows"]},
+        "colors": data["classes"].colors,
+        "noData": {"color": classify.NO_DATA_COLOR, "label": i18n.t("no_data", lang)},
+        "legend": {"title": data["title"], "unit": data["unit"], "rows": data["legend"]},
+        "drill": drill,
+        "drillHint": i18n.t("drill", lang) if drill else None,
+        "text": _texts(lang, ["fullscreen"]),
+        "attribution": attribution(store, options),
+    }
+    AtlasLayer("choropleth", config).add_to(m)
     return m

@@ -1,29 +1,266 @@
-"""Routes: parse, call a builder or the store, render. Errors are handled in errors.py."""
+"""Map pages: parse the query, call a builder, render in the chrome, cache, respond.
+
+Embeds (``/embed/...``) are the same maps without chrome, framable by any origin.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, current_app, render_template, request
 
 import boundaries
-from boundaries.errors import AtlasError
-from webmap import maps
+from webmap import assets, i18n, maps, pages, params, records
+from webmap.elements import BASEMAPS, AtlasPage
 
-bp = Blueprint("views", __name__)
+bp = Blueprint("pages", __name__)
 
 
-def _store():
+def store():
     return current_app.extensions["atlas_store"]
+
+
+def page_cache() -> pages.PageCache:
+    return current_app.extensions["atlas_pages"]
+
+
+def basemaps() -> tuple[str, ...]:
+    """Basemaps on offer: tianditu only with a key."""
+    key = current_app.config.get("TIANDITU_KEY")
+    return tuple(b for b in params.BASEMAPS if b != "tianditu" or key)
+
+
+def parse(route: str) -> dict:
+    return params.parse(
+        request.args,
+        route,
+        basemaps=basemaps(),
+        default_basemap=current_app.config["DEFAULT_BASEMAP"],
+    )
+
+
+def options(p: dict, embed: bool = False) -> maps.MapOptions:
+    return maps.MapOptions(
+        lang=p["lang"],
+        basemap=p["basemap"],
+        embed=embed,
+        tianditu_key=current_app.config.get("TIANDITU_KEY"),
+        approval=current_app.config.get("MAP_APPROVAL", ""),
+    )
+
+
+def _t(lang):
+    return lambda key: i18n.t(key, lang)
+
+
+def chrome(p: dict, opts, downloads=(), form="") -> tuple[str, str]:
+    """Header and footer HTML of a full page (escaped by Jinja)."""
+    lang = p["lang"]
+    other = params.query(p, lang="zh" if lang == "en" else "en")
+    header = render_template(
+        "_header.html",
+        t=_t(lang),
+        lang=lang,
+        downloads=downloads,
+        form=form,
+        other_lang_url=f"{request.path}?{other}",
+        has_data=store().has_data,
+    )
+    footer = render_template("_footer.html", attribution=maps.attribution(store(), opts))
+    return header, footer
+
+
+def _downloads(lang: str, items) -> list[tuple[str, str]]:
+    label = i18n.t("download", lang)
+    return [(f"{label} · {name}", url) for name, url in items]
+
+
+def render_map(m, *, title, lang, embed, before="", after="", doc=False) -> str:
+    page = AtlasPage(
+        title=title,
+        label=title,
+        lang=lang,
+        before=before,
+        after=after,
+        body_class="atlas-embed" if embed else ("atlas-doc" if doc else "atlas-app"),
+    )
+    page.add_child(m)
+    return page.render()
+
+
+def _tiles(p) -> tuple[str, ...]:
+    source = BASEMAPS[p["basemap"]][4]
+    return (source,) if source else ()
+
+
+def overview_page(p: dict, embed: bool) -> pages.Page:
+    opts = options(p, embed)
+    m = maps.overview_map(store(), p, opts)
+    title = f"{i18n.t('overview', p['lang'])} · {i18n.t('site', p['lang'])}"
+    zones = records.filtered_zone_records(store(), p, opts)
+    noscript = render_template(
+        "_noscript_zones.html",
+        t=_t(p["lang"]),
+        zones=zones,
+        caption=title,
+        attribution=maps.attribution(store(), opts),
+    )
+    if embed:
+        html = render_map(m, title=title, lang=p["lang"], embed=True, after=noscript)
+    else:
+        zq = params.query(p, drop=("lang", "basemap", "stage", "year"))
+        pq = params.query(p, drop=("lang", "basemap"))
+        before, after = chrome(
+            p,
+            opts,
+            _downloads(
+                p["lang"],
+                [
+                    ("zones.geojson", f"/api/zones.geojson?{zq}"),
+                    ("zones.csv", f"/api/zones.csv?{zq}"),
+                    ("projects.csv", f"/api/projects.csv?{pq}"),
+                ],
+            ),
+        )
+        html = render_map(
+            m, title=title, lang=p["lang"], embed=False, before=before, after=noscript + after
+        )
+    return pages.Page.of(html, img_src=_tiles(p), embed=embed)
+
+
+CHOROPLETH_SELECTS = ("level", "metric", "scheme", "k", "basemap")
+
+
+def choropleth_page(p: dict, embed: bool) -> pages.Page:
+    opts = options(p, embed)
+    data = maps.choropleth_data(store(), p, opts)
+    m = maps.choropleth_map(store(), p, opts)
+    lang = p["lang"]
+    title = f"{data['title']} · {i18n.t('choropleth', lang)} · {i18n.t('site', lang)}"
+    noscript = render_template(
+        "_noscript_choropleth.html",
+        t=_t(lang),
+        rows=data["rows"],
+        caption=title,
+        title=data["title"],
+        unit=data["unit"],
+        attribution=maps.attribution(store(), opts),
+    )
+    if embed:
+        html = render_map(m, title=title, lang=lang, embed=True, after=noscript)
+    else:
+        q = params.query(p, drop=("lang", "basemap", "level", "metric", "scheme", "k", "download"))
+        level = p["level"]
+        selects = [
+            (n, [str(v) for v in (basemaps() if n == "basemap" else params.CHOICES[n])])
+            for n in CHOROPLETH_SELECTS
+        ]
+        hidden = [(k, v) for k, v in p.items() if k not in CHOROPLETH_SELECTS]
+        form = render_template("_choropleth_form.html", selects=selects, params=p, hidden=hidden)
+        before, after = chrome(
+            p,
+            opts,
+            _downloads(
+                lang,
+                [
+                    (f"{level}.geojson", f"/api/boundaries/{level}.geojson?{q}"),
+                    (f"{level}.csv", f"/api/boundaries/{level}.csv?{q}"),
+                ],
+            ),
+            form=form,
+        )
+        html = render_map(
+            m, title=title, lang=lang, embed=False, before=before, after=noscript + after
+        )
+    return pages.Page.of(html, img_src=_tiles(p), embed=embed)
+
+
+def _cached(route: str, embed: bool, build) -> pages.Page:
+    p = parse("choropleth" if route == "choropleth" else route)
+    key = (route, embed, tuple(p.items()))
+    return page_cache().get(key, lambda: build(p, embed))
 
 
 @bp.route("/")
 def overview():
-    store = _store()
-    m = maps.boundary_map(store.layers["city"], store.layers["county"])
-    return m.get_root().render()
+    return pages.respond(_cached("overview", False, overview_page))
 
 
-@bp.route("/api/boundaries/<level>.geojson")
-def boundaries_geojson(level: str):
-    if level not in boundaries.LEVELS:
-        raise AtlasError(f"unknown level {level!r}; allowed: {', '.join(boundaries.LEVELS)}")
-    return Response(_store().layer_bytes[level], mimetype="application/geo+json")
+@bp.route("/choropleth")
+def choropleth():
+    return pages.respond(_cached("choropleth", False, choropleth_page))
+
+
+@bp.route("/embed/overview")
+def embed_overview():
+    return pages.respond(_cached("overview", True, overview_page))
+
+
+@bp.route("/embed/choropleth")
+def embed_choropleth():
+    return pages.respond(_cached("choropleth", True, choropleth_page))
+
+
+def _doc_page(p, kind: str, ident: str) -> pages.Page:
+    opts = options(p)
+    lang = p["lang"]
+    if kind == "zone":
+        content = records.zone_content(store(), ident, lang)
+        m = maps.overview_map(
+            store(), p, opts, focus=content["focus"], zones=content["zone_frame"], search=False
+        )
+        body = render_template("zone.html", t=_t(lang), **content)
+        dl = [("projects.csv", f"/api/projects.csv?{content['download_q']}")]
+    else:
+        content = records.place_content(store(), ident, lang)
+        m = maps.overview_map(
+            store(), p, opts, focus=ident, zones=content["zone_frame"], search=False
+        )
+        body = render_template("place.html", t=_t(lang), **content)
+        dl = [("projects.csv", f"/api/projects.csv?{content['download_q']}")]
+    before, after = chrome(p, opts, _downloads(lang, dl))
+    html = render_map(
+        m,
+        title=f"{content['title']} · {i18n.t('site', lang)}",
+        lang=lang,
+        embed=False,
+        doc=True,
+        before=before,
+        after=body + after,
+    )
+    return pages.Page.of(html, img_src=_tiles(p))
+
+
+@bp.route("/zones/<zone_id>")
+def zone(zone_id: str):
+    p = parse("page")
+    key = ("zone", zone_id, tuple(p.items()))
+    return pages.respond(page_cache().get(key, lambda: _doc_page(p, "zone", zone_id)))
+
+
+@bp.route("/places/<adcode>")
+def place(adcode: str):
+    p = parse("page")
+    boundaries.unit(adcode)  # 404 for an unknown adcode before anything is cached
+    key = ("place", adcode, tuple(p.items()))
+    return pages.respond(page_cache().get(key, lambda: _doc_page(p, "place", adcode)))
+
+
+@bp.route("/embed")
+def embed_builder():
+    p = parse("builder")
+    lang = p["lang"]
+
+    def build():
+        html = render_template(
+            "builder.html",
+            t=_t(lang),
+            lang=lang,
+            choices=params.CHOICES,
+            basemaps=basemaps(),
+            cities=[(u.adcode, i18n.place_name(u, lang)) for u in boundaries.units("city")],
+            js=assets.static_url("builder.js"),
+            css=assets.static_url("atlas.css"),
+            chosen=p.get("map", "choropleth"),
+        )
+        return pages.Page.of(html, frame_src=("'self'",))
+
+    return pages.respond(page_cache().get(("builder", tuple(p.items())), build))

@@ -1,0 +1,223 @@
+"""Metrics per city or county from the curated dataset: pure functions over plain frames.
+
+A metric is a ``pandas.Series`` indexed by the adcode of every unit at the level, float
+values, ``NaN`` where the dataset has no figure at all ("no data", which maps draw apart
+from zero). Money is integer CNY in the tables and CNY here; display code divides by 1e8.
+
+Project amounts and "三个一批" batch totals are never added together: a project named in a
+batch is already inside the batch total, so the two families of metrics stay separate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import boundaries
+
+METRICS = ("investment", "projects", "zones", "batch_investment", "batch_projects")
+MONEY_METRICS = ("investment", "batch_investment")
+BATCH_METRICS = ("batch_investment", "batch_projects")
+STAGES = ("signed", "started", "under_construction", "in_production", "completed")
+BATCH_KINDS = ("signed", "started", "in_production", "all")
+ZONE_TYPES = (
+    "etdz",
+    "econ_dev",
+    "hitech",
+    "reform_demo",
+    "agri_hitech",
+    "modern_agri",
+    "eco_tourism",
+    "bonded",
+    "cluster",
+    "industrial_park",
+    "specialty_town",
+    "other",
+)
+LEVELS = ("city", "county")
+YI = 1e8  # CNY per 亿元
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Row filters shared by maps and downloads. ``None`` means "no filter".
+
+    ``year`` applies to a project's ``date`` and a batch's ``round_date``; ``round`` (ISO
+    date) and ``kind`` apply to batches only; ``city``/``county`` are adcodes.
+    """
+
+    stage: str | None = None
+    zone_type: str | None = None
+    year: int | None = None
+    round: str | None = None
+    kind: str | None = None
+    city: str | None = None
+    county: str | None = None
+    zone: str | None = None  # a zone_id: that zone's projects and batches
+
+
+NO_FILTERS = Filters()
+
+
+def _col(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
+
+
+def _year_of(dates: pd.Series) -> pd.Series:
+    return dates.map(lambda d: int(d[:4]) if isinstance(d, str) and d[:4].isdigit() else None)
+
+
+def _in_place(frame: pd.DataFrame, filters: Filters) -> pd.Series:
+    keep = pd.Series(True, index=frame.index)
+    if filters.city:
+        keep &= _col(frame, "city_adcode") == filters.city
+    if filters.county:
+        keep &= _col(frame, "county_adcode") == filters.county
+    return keep
+
+
+def filter_zones(zones: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Zones of a type and place (stage, year and batch filters do not apply to zones)."""
+    keep = _in_place(zones, filters)
+    if filters.zone:
+        keep &= zones["zone_id"] == filters.zone
+    if filters.zone_type:
+        keep &= zones["type"] == filters.zone_type
+    return zones[keep]
+
+
+def filter_projects(projects: pd.DataFrame, zones: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Projects by stage, year of ``date``, place, and the type of the zone they are in."""
+    keep = _in_place(projects, filters)
+    if filters.zone:
+        keep &= projects["zone_id"] == filters.zone
+    if filters.stage:
+        keep &= projects["stage"] == filters.stage
+    if filters.year:
+        keep &= _year_of(projects["date"]) == filters.year
+    if filters.zone_type:
+        types = dict(zip(zones["zone_id"], zones["type"], strict=True))
+        keep &= projects["zone_id"].map(lambda z: types.get(z)) == filters.zone_type
+    return projects[keep]
+
+
+def batch_place(batches: pd.DataFrame) -> pd.DataFrame:
+    """``city_adcode``/``county_adcode`` columns derived from a batch's scope and adcode."""
+    frame = batches.copy()
+    units = {u.adcode: u for u in boundaries.units()}
+
+    def city_of(code):
+        unit = units.get(code)
+        if unit is None:
+            return None
+        return unit.adcode if unit.level == "city" else unit.parent_adcode
+
+    frame["city_adcode"] = frame["adcode"].map(city_of)
+    frame["county_adcode"] = frame["adcode"].map(
+        lambda c: c if c in units and units[c].level == "county" else None
+    )
+    return frame
+
+
+def filter_batches(batches: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Batch rows by round, kind, year of the round and place (stage/zone type ignored)."""
+    frame = batch_place(batches)
+    keep = _in_place(frame, filters)
+    if filters.zone:
+        keep &= frame["zone_id"] == filters.zone
+    if filters.round:
+        keep &= frame["round_date"] == filters.round
+    if filters.kind:
+        keep &= frame["kind"] == filters.kind
+    if filters.year:
+        keep &= _year_of(frame["round_date"]) == filters.year
+    return frame[keep]
+
+
+def rounds(batches: pd.DataFrame) -> list[str]:
+    """The ISO dates of the "三个一批" rounds in the data, newest first."""
+    return sorted({d for d in batches["round_date"] if d}, reverse=True)
+
+
+def _unit_codes(level: str, city: str | None = None) -> list[str]:
+    """Adcodes of the units at ``level``; for counties optionally those of one city."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    units = boundaries.units(level)
+    if level == "county" and city:
+        units = [u for u in units if u.parent_adcode == city]
+    return [u.adcode for u in units]
+
+
+def _batch_totals(rows: pd.DataFrame, column: str, kind: str) -> dict[str, float]:
+    """One figure per place and round; ``all`` falls back to the sum of the three batches.
+
+    The three batches of a round add up to its stated total, so summing them is safe; a
+    place that reports an ``all`` row is never summed again on top of it.
+    """
+    out: dict[tuple[str, str], float] = {}
+    for (adcode, round_date), group in rows.groupby(["adcode", "round_date"]):
+        values = {k: v for k, v in zip(group["kind"], group[column], strict=True) if v is not None}
+        if kind in values:
+            out[(adcode, round_date)] = float(values[kind])
+        elif kind == "all" and all(k in values for k in BATCH_KINDS[:3]):
+            out[(adcode, round_date)] = float(sum(values[k] for k in BATCH_KINDS[:3]))
+    totals: dict[str, float] = {}
+    for (adcode, _), value in out.items():
+        totals[adcode] = totals.get(adcode, 0.0) + value
+    return totals
+
+
+def metric_by_unit(dataset, level: str, metric: str, filters: Filters = NO_FILTERS) -> pd.Series:
+    """``metric`` for every unit at ``level`` (adcode index, float, NaN = no data).
+
+    - ``investment``: sum of reported project amounts (CNY); NaN where no project with an
+      amount matches (an unknown amount is not zero).
+    - ``projects`` / ``zones``: counts; 0 where none is reported.
+    - ``batch_investment`` / ``batch_projects``: "三个一批" figures of one round (the newest
+      unless ``filters.round``) and ``filters.kind`` (default ``all``); NaN where the place
+      has no batch table. Batches are reported per city, so counties mostly have no data.
+      With ``filters.year`` and no round, every round of that year is added up.
+    """
+    codes = _unit_codes(level, filters.city)
+    series = pd.Series(np.nan, index=pd.Index(codes, name="adcode"), dtype=float)
+    key = f"{level}_adcode"
+    if metric == "investment":
+        rows = filter_projects(dataset.projects, dataset.zones, filters)
+        rows = rows[rows["investment_cny"].notna()]
+        sums = rows.groupby(key)["investment_cny"].sum() if len(rows) else {}
+        for code, value in dict(sums).items():
+            if code in series.index:
+                series[code] = float(value)
+    elif metric in ("projects", "zones"):
+        rows = (
+            filter_projects(dataset.projects, dataset.zones, filters)
+            if metric == "projects"
+            else filter_zones(dataset.zones, filters)
+        )
+        counts = rows[key].value_counts() if len(rows) else {}
+        series[:] = 0.0
+        for code, value in dict(counts).items():
+            if code in series.index:
+                series[code] = float(value)
+    elif metric in BATCH_METRICS:
+        kind = filters.kind or "all"
+        scoped = filter_batches(dataset.batches, Filters(year=filters.year, city=filters.city))
+        scoped = scoped[scoped["scope"] == level]
+        chosen = filters.round or (None if filters.year else next(iter(rounds(scoped)), None))
+        if chosen:
+            scoped = scoped[scoped["round_date"] == chosen]
+        column = "investment_cny" if metric == "batch_investment" else "projects"
+        for code, value in _batch_totals(scoped, column, kind).items():
+            if code in series.index:
+                series[code] = value
+    else:
+        raise ValueError(f"metric must be one of {METRICS}, not {metric!r}")
+    return series
+
+
+def all_metrics(dataset, level: str, filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """Every metric for every unit at ``level``: one column per metric name."""
+    return pd.DataFrame({m: metric_by_unit(dataset, level, m, filters) for m in METRICS})

@@ -1,0 +1,206 @@
+"""Downloads as bytes: GeoJSON (RFC 7946) and CSV for Excel. Pure: no Flask, no files.
+
+- GeoJSON: WGS-84 lon/lat, at most 6 decimals (~0.1 m), polygons wound counter-clockwise
+  (RFC 7946 section 3.1.6), UTF-8 with Chinese left unescaped, ``null`` for missing values.
+- CSV: UTF-8 with a byte-order mark (Excel otherwise guesses GBK), ``lon``/``lat`` columns
+  for points and a ``wkt`` column for polygons (or a batch's place, whatever its shape).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import shapely
+
+import boundaries
+from geo import aggregate
+from geo.aggregate import NO_FILTERS, Filters
+
+DECIMALS = 6
+ZONE_FIELDS = [
+    "zone_id",
+    "name",
+    "aliases",
+    "type",
+    "level",
+    "city_adcode",
+    "county_adcode",
+    "parent_zone_id",
+    "precision",
+    "geocode_method",
+    "note",
+]
+PROJECT_FIELDS = [
+    "project_id",
+    "doc_id",
+    "name",
+    "company",
+    "zone_id",
+    "investment_cny",
+    "investment_text",
+    "capacity",
+    "stage",
+    "date",
+    "city_adcode",
+    "county_adcode",
+    "precision",
+    "geocode_method",
+    "span_start",
+    "span_end",
+    "quote",
+]
+BATCH_FIELDS = [
+    "batch_id",
+    "doc_id",
+    "round_date",
+    "scope",
+    "place",
+    "adcode",
+    "zone_id",
+    "kind",
+    "projects",
+    "investment_cny",
+    "output_cny",
+    "span_start",
+    "span_end",
+    "quote",
+]
+BOUNDARY_FIELDS = ["adcode", "name", "name_en", "level", "parent_adcode", "area_km2"]
+
+Bbox = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat (WGS-84)
+
+
+def plain(value):
+    """A JSON/CSV-ready scalar: numpy and pandas scalars unwrapped, NaN/NA to ``None``."""
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer() and abs(value) < 2**53:  # counts and CNY sums print as integers
+            return int(value)
+    return value
+
+
+def located(geometry):
+    """``geometry``, or ``None`` when missing, empty or NaN.
+
+    ``geo.dataset`` currently builds ``POINT (NaN NaN)`` for unplaced zones; treat it as
+    "no location" rather than emit invalid JSON.
+    """
+    if geometry is None or geometry.is_empty:
+        return None
+    if geometry.geom_type == "Point" and (math.isnan(geometry.x) or math.isnan(geometry.y)):
+        return None
+    return geometry
+
+
+def _round(coords):
+    if isinstance(coords[0], (int, float)):
+        return [round(float(c), DECIMALS) for c in coords]
+    return [_round(c) for c in coords]
+
+
+def geometry_json(geometry) -> dict | None:
+    """RFC 7946 geometry dict: counter-clockwise exteriors, coordinates at 6 decimals."""
+    geometry = located(geometry)
+    if geometry is None:
+        return None
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        geometry = shapely.orient_polygons(geometry)
+    mapping = shapely.geometry.mapping(geometry)
+    return {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])}
+
+
+def feature_collection(rows: Iterable[tuple[dict, object]]) -> bytes:
+    """GeoJSON bytes from ``(properties, shapely geometry or None)`` pairs."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {k: plain(v) for k, v in props.items()},
+            "geometry": geometry_json(geom),
+        }
+        for props, geom in rows
+    ]
+    doc = {"type": "FeatureCollection", "features": features}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def table_csv(rows: Iterable[tuple[dict, object]], fields: Sequence[str], shape: str) -> bytes:
+    """CSV bytes with a BOM. ``shape`` is ``point`` (lon, lat columns) or ``wkt``."""
+    buffer = io.StringIO()
+    extra = ["lon", "lat"] if shape == "point" else ["wkt"]
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*fields, *extra])
+    for props, geom in rows:
+        values = [plain(props.get(f)) for f in fields]
+        if shape == "point":
+            point = located(geom)
+            values += [round(point.x, DECIMALS), round(point.y, DECIMALS)] if point else ["", ""]
+        else:
+            wkt = "" if geom is None else shapely.to_wkt(geom, rounding_precision=DECIMALS)
+            values.append(wkt)
+        writer.writerow(["" if v is None else v for v in values])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _in_bbox(geometry, bbox: Bbox | None) -> bool:
+    if bbox is None:
+        return True
+    return geometry is not None and geometry.intersects(shapely.box(*bbox))
+
+
+def _rows(frame: pd.DataFrame, fields, geometries, bbox: Bbox | None):
+    records = frame.reindex(columns=fields).to_dict("records")
+    geometries = [located(g) for g in geometries]
+    return [(r, g) for r, g in zip(records, geometries, strict=True) if _in_bbox(g, bbox)]
+
+
+def zone_rows(dataset, filters: Filters = NO_FILTERS, bbox: Bbox | None = None):
+    """Zones (points at their host seat, ``None`` when unplaced) as ``(props, geom)``."""
+    zones = aggregate.filter_zones(dataset.zones, filters)
+    return _rows(zones, ZONE_FIELDS, list(zones.geometry), bbox)
+
+
+def project_rows(dataset, filters: Filters = NO_FILTERS, bbox: Bbox | None = None):
+    projects = aggregate.filter_projects(dataset.projects, dataset.zones, filters)
+    return _rows(projects, PROJECT_FIELDS, list(projects.geometry), bbox)
+
+
+def place_geometries(dataset) -> dict[str, object]:
+    """Geometry of every place a batch can name: unit polygons, zones by ``zone:<id>``."""
+    shapes = {}
+    for level in boundaries.LEVELS:
+        frame = boundaries.load(level, "web")
+        shapes.update(zip(frame["adcode"], frame.geometry, strict=True))
+    zones = dataset.zones
+    shapes.update({f"zone:{z}": g for z, g in zip(zones["zone_id"], zones.geometry, strict=True)})
+    return shapes
+
+
+def batch_rows(dataset, filters: Filters = NO_FILTERS, bbox: Bbox | None = None, shapes=None):
+    """Batches with the geometry of their place: the zone's point for zone scope."""
+    shapes = shapes if shapes is not None else place_geometries(dataset)
+    batches = aggregate.filter_batches(dataset.batches, filters)
+    geometries = [
+        shapes.get(f"zone:{z}") if scope == "zone" and z else shapes.get(code)
+        for scope, z, code in zip(
+            batches["scope"], batches["zone_id"], batches["adcode"], strict=True
+        )
+    ]
+    return _rows(batches, BATCH_FIELDS, geometries, bbox)
+
+
+def boundary_rows(units: pd.DataFrame, metrics: pd.DataFrame, bbox: Bbox | None = None):
+    """Units of one level (a ``boundaries.load`` frame) with one property per metric."""
+    frame = units.set_index("adcode", drop=False)
+    frame = frame.loc[[c for c in metrics.index if c in frame.index]].join(metrics)
+    fields = BOUNDARY_FIELDS + list(metrics.columns)
+    return _rows(frame, fields, list(frame.geometry), bbox)

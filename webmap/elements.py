@@ -1,0 +1,159 @@
+"""Folium elements of the Atlas: the page figure, the data-driven layer, the basemaps.
+
+Article text reaches the browser only as JSON in ``<script type="application/json">``
+blocks (``<``, ``>`` and ``&`` escaped, so ``</script>`` cannot close them) and is put on
+the page by ``atlas.js`` with ``textContent``: never as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+from branca.element import Figure, MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+from markupsafe import Markup
+
+from webmap import assets
+
+
+def json_for_html(value) -> str:
+    """JSON safe inside an HTML ``<script>`` element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class AtlasPage(Figure):
+    """A whole HTML page: folium's header, map and script inside the Atlas's chrome.
+
+    ``before`` / ``after`` are already-escaped HTML (rendered by Flask's autoescaping
+    Jinja); ``title`` and ``label`` are plain text.
+    """
+
+    _template = Template(
+        '<!DOCTYPE html>\n<html lang="{{ this.lang }}">\n<head>\n'
+        '<meta charset="utf-8">\n<title>{{ this.title_html }}</title>\n'
+        "{{ this.header.render(**kwargs) }}\n</head>\n"
+        '<body class="{{ this.body_class }}">\n{{ this.before }}\n'
+        '<div class="atlas-map" role="region" aria-label="{{ this.label_html }}">\n'
+        "{{ this.html.render(**kwargs) }}\n</div>\n{{ this.after }}\n"
+        "<script>\n{{ this.script.render(**kwargs) }}\n</script>\n</body>\n</html>\n"
+    )
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        label: str,
+        lang: str,
+        body_class: str = "",
+        before: str = "",
+        after: str = "",
+    ):
+        super().__init__()
+        self.title_html = html.escape(title)
+        self.label_html = html.escape(label)
+        self.lang = "en" if lang == "en" else "zh-CN"
+        self.body_class = body_class
+        self.before, self.after = Markup(before), Markup(after)
+        self.header.add_child(
+            folium.elements.Element(
+                f'<link rel="stylesheet" href="{assets.static_url("atlas.css")}"/>'
+            ),
+            name="atlas_css_page",
+        )
+
+
+class AtlasLayer(JSCSSMixin, MacroElement):
+    """Calls ``Atlas.<kind>(map, config)`` from atlas.js with a JSON config block."""
+
+    _template = Template(
+        "{% macro html(this, kwargs) %}"
+        '<script type="application/json" id="{{ this.get_name() }}_cfg">{{ this.payload }}</script>'
+        "{% endmacro %}"
+        "{% macro script(this, kwargs) %}"
+        "Atlas.{{ this.kind }}({{ this._parent.get_name() }}, JSON.parse("
+        'document.getElementById("{{ this.get_name() }}_cfg").textContent));'
+        "{% endmacro %}"
+    )
+
+    def __init__(self, kind: str, config: dict, *, cluster: bool = False):
+        super().__init__()
+        self._name = "AtlasLayer"
+        self.kind = kind
+        self.payload = json_for_html(config)
+        js = [("atlas_js", assets.static_url("atlas.js"))]
+        css = []
+        if cluster:
+            js.insert(
+                0, ("markercluster", assets.vendor_url("markercluster", "leaflet.markercluster.js"))
+            )
+            css = [
+                ("markercluster_css", assets.vendor_url("markercluster", "MarkerCluster.css")),
+                (
+                    "markercluster_default_css",
+                    assets.vendor_url("markercluster", "MarkerCluster.Default.css"),
+                ),
+            ]
+        self.default_js, self.default_css = js, css
+
+
+BASEMAPS = {
+    # name: (url template, subdomains, attribution, datum of the tiles, CSP image source)
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "abc",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        "wgs84",
+        "https://tile.openstreetmap.org",
+    ),
+    "gaode": (
+        "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
+        "&x={x}&y={y}&z={z}",
+        "1234",
+        "&copy; 高德地图 AutoNavi",
+        "gcj02",
+        "https://*.is.autonavi.com",
+    ),
+    "tianditu": (
+        "https://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk={key}",
+        "01234567",
+        "&copy; 天地图 Tianditu",
+        "wgs84",
+        "https://*.tianditu.gov.cn",
+    ),
+    "none": (None, "", "", "wgs84", None),
+}
+TIANDITU_LABELS = "https://t{s}.tianditu.gov.cn/DataServer?T=cva_w&x={x}&y={y}&l={z}&tk={key}"
+
+
+def datum_of(basemap: str) -> str:
+    """The datum overlays must be drawn in to line up with ``basemap``'s tiles."""
+    return BASEMAPS[basemap][3]
+
+
+def add_basemap(m: folium.Map, basemap: str, tianditu_key: str | None = None) -> folium.Map:
+    url, subdomains, attribution, _, _ = BASEMAPS[basemap]
+    if url is None:
+        return m
+    name = {"osm": "OpenStreetMap", "gaode": "高德 Amap", "tianditu": "天地图 Tianditu"}[basemap]
+    folium.TileLayer(
+        url.replace("{key}", tianditu_key or ""),
+        attr=attribution,
+        name=name,
+        subdomains=subdomains,
+        max_zoom=18,
+    ).add_to(m)
+    if basemap == "tianditu":
+        folium.TileLayer(
+            TIANDITU_LABELS.replace("{key}", tianditu_key or ""),
+            attr=attribution,
+            name="天地图注记",
+            subdomains=subdomains,
+            overlay=True,
+            control=False,
+            max_zoom=18,
+        ).add_to(m)
+    return m
