@@ -49,11 +49,32 @@ def empty_dataset() -> dataset.Dataset:
 
 
 def load_dataset(data_dir: Path) -> tuple[dataset.Dataset, bool]:
-    """The dataset in ``data_dir``, or an empty one (and ``False``) when it is not there yet."""
-    if not all((Path(data_dir) / name).exists() for name in TABLES):
-        log.warning("no dataset in %s: serving boundaries with an empty dataset", data_dir)
-        return empty_dataset(), False
-    return dataset.load_dataset(Path(data_dir)), True
+    """The dataset in ``data_dir`` (and whether it is complete).
+
+    Tables that do not exist yet are empty (the curated data is written table by table);
+    with all four present this is exactly ``geo.dataset.load_dataset``.
+    """
+    data_dir = Path(data_dir)
+    present = {name for name in TABLES if (data_dir / name).exists()}
+    if len(present) == len(TABLES):
+        return dataset.load_dataset(data_dir), True
+    log.warning("dataset in %s is incomplete (missing %s)", data_dir, sorted(set(TABLES) - present))
+    empty = empty_dataset()
+    sources, zones, projects, batches = empty.sources, empty.zones, empty.projects, empty.batches
+    if "sources.csv" in present:
+        sources = dataset.read_table(data_dir / "sources.csv", dataset.SOURCE_COLUMNS)
+    if "zones.csv" in present:
+        zones = dataset.geocode_zones(
+            dataset.read_table(data_dir / "zones.csv", dataset.ZONE_COLUMNS)
+        )
+    if "projects.csv" in present:
+        projects = dataset.read_table(data_dir / "projects.csv", dataset.PROJECT_COLUMNS)
+        projects = gpd.GeoDataFrame(
+            projects, geometry=gpd.points_from_xy(projects["lon"], projects["lat"]), crs="EPSG:4326"
+        )
+    if "batches.csv" in present:
+        batches = dataset.read_table(data_dir / "batches.csv", dataset.BATCH_COLUMNS)
+    return dataset.Dataset(sources, zones, projects, batches), False
 
 
 @dataclass(frozen=True)
