@@ -78,9 +78,9 @@ def _points(lons, lats) -> list:
 
 
 def geocode_zones(zones: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Zones at the seat of their host county, else of their host city."""
+    """Zones at the seat of their host county, else host city, else the province."""
     placements = [
-        geocode.place_adcodes(row.city_adcode, row.county_adcode, "gazetteer")
+        geocode.place_zone(row.city_adcode, row.county_adcode)
         for row in zones.itertuples()
     ]
     frame = zones.copy()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.dataset import DATA_DIR
-from geo.zone_names import zone_key
+from geo.extract_zones import zone_key
 
 
 @dataclass(frozen=True)

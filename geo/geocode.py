@@ -55,6 +55,14 @@ def place_adcodes(city_adcode: str | None, county_adcode: str | None, method: st
     return unplaced(f"{method}: no city or county known")
 
 
+def place_zone(city_adcode: str | None, county_adcode: str | None) -> Placement:
+    """A gazetteer zone: every zone there is in Shanxi, so one without a single host city
+    (综改区 spans 太原 and 晋中) is placed at province precision, labelled as such."""
+    if city_adcode or county_adcode:
+        return place_adcodes(city_adcode, county_adcode, "gazetteer")
+    return place_unit("140000", "gazetteer:province")
+
+
 def narrower(first: Placement, second: Placement) -> Placement:
     """The more precise of two placements, preferring ``first`` on ties.
 

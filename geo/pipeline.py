@@ -44,7 +44,7 @@ def resolve_place(name: str | None, within: str | None = None) -> tuple[str | No
 
 def _zone_placement(zone: Zone | None, prefix: str | None) -> Placement:
     if zone is not None:
-        return geocode.place_adcodes(zone.city_adcode, zone.county_adcode, "gazetteer")
+        return geocode.place_zone(zone.city_adcode, zone.county_adcode)
     adcode, reason = resolve_place(prefix)
     if adcode is None:
         return geocode.unplaced(f"zone not in gazetteer; {reason}")

@@ -70,14 +70,23 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--format", choices=["json"], default="json")
     ext.add_argument("--output", type=_path, help="write here (atomically) instead of stdout")
     ext.add_argument(
-        "--sources", type=_path, default=None,
+        "--sources",
+        type=_path,
+        default=None,
         help="sources.csv giving each file's date (default: data/sources.csv)",
     )
-    ext.add_argument("--reference-date", type=_date, default=None,
-                     help="YYYY-MM-DD to resolve dates like 2月6日 when a file's date is unknown")
-    ext.add_argument("--dataset", type=_path, default=None,
-                     help="also write projects.csv and batches.csv into this folder, "
-                          "applying its overrides.csv")
+    ext.add_argument(
+        "--reference-date",
+        type=_date,
+        default=None,
+        help="YYYY-MM-DD to resolve dates like 2月6日 when a file's date is unknown",
+    )
+    ext.add_argument(
+        "--dataset",
+        type=_path,
+        default=None,
+        help="also write projects.csv and batches.csv into this folder, applying its overrides.csv",
+    )
     ext.set_defaults(func=_cmd_extract)
 
     serve = sub.add_parser("serve", help="run the map server (development server)")
@@ -108,6 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except AtlasError as exc:
         print(f"sxmap: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # unreadable input, unwritable output: a message, not a traceback
+        print(f"sxmap: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
