@@ -22,7 +22,9 @@ DATE = re.compile(
     r"(?:(?P<month>" + _N + r")月(?:份)?(?:(?P<day>" + _N + r")[日号])?)"
 )
 """A day or month expression, optionally with a year (absolute or relative)."""
-_YEAR_ONLY = re.compile(r"(?P<year>(?:19|20)\d{2})年(?!\d|[一二三四五六七八九十]+月)|今年|去年|明年")
+_YEAR_ONLY = re.compile(
+    r"(?P<year>(?:19|20)\d{2})年(?!\d|[一二三四五六七八九十]+月)|今年|去年|明年"
+)
 _ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})[-./]([01]?\d)[-./]([0-3]?\d)(?!\d)")
 _RELATIVE_YEAR = {"今年": 0, "去年": -1, "明年": 1, "前年": -2}
 
@@ -38,7 +40,7 @@ class DateRef:
 
     @property
     def iso(self) -> str:
-        """"2025-02-06", "2025-02" or "2025" depending on precision."""
+        """ "2025-02-06", "2025-02" or "2025" depending on precision."""
         full = self.value.isoformat()
         return {"day": full, "month": full[:7], "year": full[:4]}[self.precision]
 
@@ -80,10 +82,13 @@ def find_dates(
             value = date(y, month, day or 1)
         except ValueError:
             continue
-        if explicit is None and year is None and published is not None:
+        late = published is not None and value > published + timedelta(days=62)
+        if explicit is None and year is None and late:
             # No year given: the most recent such date not far after publication.
-            if value > published + timedelta(days=62):
+            try:
                 value = value.replace(year=y - 1)
+            except ValueError:  # 2月29日
+                value = date(y - 1, month, 28)
         yield DateRef(value, "day" if day else "month", mo.group(0), mo.span())
 
 

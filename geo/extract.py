@@ -4,14 +4,14 @@ article. No geocoding here: records carry names as written and spans into the OR
 Precision over recall: an amount becomes a project's investment only when an investment keyword
 (总投资, 投资, 计划总投资 ...) stands right before it and a project name is bound to it by the
 grammar of the sentence ("总投资36亿元的X项目", "X项目，总投资30亿元", "投资7.5亿元建设的X").
-Output (年产值), credit (授信), annual plans (年度计划投资), spend to date (累计完成投资), subsidies,
-revenue, tax and contract values are recorded as :class:`Fact` and never as investment.
+Output (年产值), credit (授信), annual plans (年度计划投资), spend to date (累计完成投资),
+subsidies, revenue, tax and contract values are recorded as :class:`Fact`, never as investment.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from geo.dates import detect_published
@@ -21,7 +21,13 @@ from geo.extract_zones import ZoneMention, zone_key
 from geo.text import normalise
 
 __all__ = [
-    "BatchFigure", "Extraction", "Fact", "ProjectMention", "ZoneMention", "extract", "zone_key",
+    "BatchFigure",
+    "Extraction",
+    "Fact",
+    "ProjectMention",
+    "ZoneMention",
+    "extract",
+    "zone_key",
 ]
 
 _NAME_CHARS = r"[^，。；：！？、,;:!?\n]"
@@ -31,7 +37,9 @@ _AFTER = [  # 36亿元的X项目 / 7.5亿元建设的X产业园: a name ending i
     re.compile(_AFTER_LEAD + r"(?P<name>" + _NAME_CHARS + r"{2,60}?(?:产业园|基地|工程|生产线))"),
 ]
 _BEFORE = re.compile(r"(?P<name>" + _NAME_CHARS + r"{2,60}项目)”?[，,]?$")
-_NAME_LEAD = re.compile(r"^(?:此次|其中|据悉|据了解|另外|同时|以及|还有|其|该|这个|由|和|及|与|有)+")
+_NAME_LEAD = re.compile(
+    r"^(?:此次|其中|据悉|据了解|另外|同时|以及|还有|其|该|这个|由|和|及|与|有)+"
+)
 _GENERIC = re.compile(
     r"^(?:.{0,4}(?:类|批))?(?:签约|开工|投产|重点|重大|建设|在建|新建|续建|招商|储备|产业|工业"
     r"|基础设施|转型|省级|市级|一批|这些|各类|上述|相关|多个|全部)*项目$"
@@ -45,13 +53,25 @@ _CAPACITY = re.compile(
     r"|\d+(?:\.\d+)?(?:MW|GW|MWh|GWh|万千瓦)(?:/\d+(?:\.\d+)?(?:MWh|GWh))?"
 )
 _STAGES = [
-    ("即将投产", "under_construction"), ("加快建设", "under_construction"),
-    ("正在建设", "under_construction"), ("加紧建设", "under_construction"),
-    ("在建", "under_construction"), ("建设中", "under_construction"),
-    ("签约", "signed"), ("签订", "signed"), ("签署", "signed"),
-    ("开工", "started"), ("开建", "started"), ("动工", "started"), ("奠基", "started"),
-    ("投产", "in_production"), ("达产", "in_production"), ("投运", "in_production"),
-    ("并网", "in_production"), ("竣工", "completed"), ("建成", "completed"),
+    ("即将投产", "under_construction"),
+    ("加快建设", "under_construction"),
+    ("正在建设", "under_construction"),
+    ("加紧建设", "under_construction"),
+    ("在建", "under_construction"),
+    ("建设中", "under_construction"),
+    ("签约", "signed"),
+    ("签订", "signed"),
+    ("签署", "signed"),
+    ("开工", "started"),
+    ("开建", "started"),
+    ("动工", "started"),
+    ("奠基", "started"),
+    ("投产", "in_production"),
+    ("达产", "in_production"),
+    ("投运", "in_production"),
+    ("并网", "in_production"),
+    ("竣工", "completed"),
+    ("建成", "completed"),
     ("完工", "completed"),
 ]
 _STAGE_RE = re.compile("|".join(w for w, _ in _STAGES))
@@ -101,21 +121,36 @@ class Extraction:
     date: str | None = None
 
 
+CHUNK_CHARS = 100_000
+"""Texts longer than this are cut at line breaks into pieces extracted one by one: no news
+article is that long, and it keeps every lookup local (a 10 MB input takes seconds, not hours)."""
+
+
 def extract(text: str, published: date | None = None) -> Extraction:
     """Extract everything from one article; spans index ``text``. Never raises on odd text."""
+    if len(text) > 2 * CHUNK_CHARS:
+        return _extract_chunked(text, published)
     norm = normalise(text)
     detected = detect_published(norm.text)
     doc = Document(norm.text, detected or published)
     zones = tuple(
-        ZoneMention(z.name, z.type, norm.span(z.start, z.end), z.place, z.parent)
-        for z in doc.zones
+        ZoneMention(z.name, z.type, norm.span(z.start, z.end), z.place, z.parent) for z in doc.zones
     )
     projects, used = _projects(doc)
     raw_batches, batch_amounts = find_batches(doc)
     used |= batch_amounts
     batches = tuple(
-        BatchFigure(b.scope, b.place, b.kind, b.projects, b.investment, b.output, b.date,
-                    norm.span(b.start, max(b.end, b.start + 1)), b.period)
+        BatchFigure(
+            b.scope,
+            b.place,
+            b.kind,
+            b.projects,
+            b.investment,
+            b.output,
+            b.date,
+            norm.span(b.start, max(b.end, b.start + 1)),
+            b.period,
+        )
         for b in raw_batches
     )
     facts = []
@@ -126,13 +161,60 @@ def extract(text: str, published: date | None = None) -> Extraction:
         kind = classify(doc.text, amount, sent.start).kind
         facts.append(Fact(kind, amount.value_cny, amount.text, norm.span(*amount.span)))
     final = tuple(
-        ProjectMention(**{**p.__dict__, "span": norm.span(*p.span),
-                          "amount_span": norm.span(*p.amount_span)})
+        ProjectMention(
+            **{**p.__dict__, "span": norm.span(*p.span), "amount_span": norm.span(*p.amount_span)}
+        )
         for p in projects
     )
     day = detected or published
-    return Extraction(zones, final, batches, tuple(facts), tuple(check_sums(raw_batches)),
-                      day.isoformat() if day else None)
+    return Extraction(
+        zones,
+        final,
+        batches,
+        tuple(facts),
+        tuple(check_sums(raw_batches)),
+        day.isoformat() if day else None,
+    )
+
+
+def _extract_chunked(text: str, published: date | None) -> Extraction:
+    parts: list[Extraction] = []
+    offsets: list[int] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK_CHARS)
+        if end < len(text):
+            cut = text.rfind("\n", start + CHUNK_CHARS // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        parts.append(extract(text[start:end], published))
+        offsets.append(start)
+        start = end
+
+    def moved(record, offset: int, *fields: str):
+        return replace(record, **{f: _shift(getattr(record, f), offset) for f in fields})
+
+    return Extraction(
+        zones=tuple(
+            moved(z, o, "span") for p, o in zip(parts, offsets, strict=False) for z in p.zones
+        ),
+        projects=tuple(
+            moved(x, o, "span", "amount_span")
+            for p, o in zip(parts, offsets, strict=False)
+            for x in p.projects
+        ),
+        batches=tuple(
+            moved(b, o, "span") for p, o in zip(parts, offsets, strict=False) for b in p.batches
+        ),
+        facts=tuple(
+            moved(f, o, "span") for p, o in zip(parts, offsets, strict=False) for f in p.facts
+        ),
+        warnings=tuple(w for p in parts for w in p.warnings),
+        date=parts[0].date if parts else None,
+    )
+
+
+def _shift(span: tuple[int, int], offset: int) -> tuple[int, int]:
+    return span[0] + offset, span[1] + offset
 
 
 # --------------------------------------------------------------------------- projects
@@ -187,7 +269,7 @@ def _bind_name(doc: Document, kw_start: int, amount_end: int, s_start: int, s_en
         if _GROUP_NAME.match(name):
             return None  # 的21个重点项目: a group, handled as a batch
     else:
-        mo = _BEFORE.search(text, s_start, kw_start)
+        mo = _BEFORE.search(text, max(s_start, kw_start - 64), kw_start)
         if mo is None:
             return None
         name, ns = mo.group("name"), mo.start("name")
@@ -239,7 +321,9 @@ def _company(doc: Document, s_start: int, s_end: int, pos: int) -> str | None:
     """The company behind a project: "由X公司投资建设", a company named before it in the
     sentence, or - for "其投资…" / "该公司…" - the last company named in the paragraph."""
     text = doc.text
-    mo = re.search(r"由(?P<c>" + _COMPANY.pattern + r")(?:投资)?(?:建设|实施|承建)", text[s_start:s_end])
+    mo = re.search(
+        r"由(?P<c>" + _COMPANY.pattern + r")(?:投资)?(?:建设|实施|承建)", text[s_start:s_end]
+    )
     if mo:
         return _trim_company(mo.group("c"))
     found = list(_COMPANY.finditer(text, s_start, pos))
@@ -249,19 +333,22 @@ def _company(doc: Document, s_start: int, s_end: int, pos: int) -> str | None:
         return None
     aliases = {m.group("alias"): _company_before(text, m.start()) for m in _ALIAS.finditer(text)}
     ps = doc.paragraphs[doc.sentence_at(s_start).paragraph][0]
-    mentions = [(m.start(), _trim_company(m.group(0))) for m in _COMPANY.finditer(text, ps, s_start)]
+    mentions = [
+        (m.start(), _trim_company(m.group(0))) for m in _COMPANY.finditer(text, ps, s_start)
+    ]
     for alias, full in aliases.items():
-        mentions += [(m.start(), full or alias) for m in re.finditer(re.escape(alias), text[:s_start])
-                     if m.start() >= ps]
+        mentions += [
+            (m.start(), full or alias)
+            for m in re.finditer(re.escape(alias), text[:s_start])
+            if m.start() >= ps
+        ]
     return max(mentions)[1] if mentions else None
 
 
 def _company_before(text: str, pos: int) -> str | None:
     """The company name that a （以下简称“X”） at pos abbreviates."""
-    mo = None
-    for mo in _COMPANY.finditer(text, max(0, pos - 40), pos):
-        pass
-    return _trim_company(mo.group(0)) if mo and mo.end() == pos else None
+    found = [m for m in _COMPANY.finditer(text, max(0, pos - 40), pos) if m.end() == pos]
+    return _trim_company(found[-1].group(0)) if found else None
 
 
 def _trim_company(name: str) -> str:
@@ -270,9 +357,15 @@ def _trim_company(name: str) -> str:
 
 
 def _after_name(text: str, pos: int, end: int) -> str:
-    """Text after a project name up to the sentence end or the next project."""
-    nxt = text.find("项目", pos, end)
-    return text[pos : nxt if nxt >= 0 else end]
+    """Text after a project name that still describes it: its own clause plus following
+    clauses that open with 预计/年产/建成后… ("即将投产，预计年产亚麻籽油4万吨")."""
+    parts = text[pos:end].split("，")
+    out = [parts[0]]
+    for part in parts[1:]:
+        if not re.match(r"(预计|年产|建成后|投产后|达产后|设计|规划|可)", part):
+            break
+        out.append(part)
+    return "，".join(out)
 
 
 def _capacity(name: str, sentence: str) -> str | None:

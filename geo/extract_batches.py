@@ -19,17 +19,24 @@ _KIND_MARK = re.compile(
     r"“?(?P<kind>签约|开工|投产)一批”?(?:项目)?(?:共)?(?P<n>\d+)个"
     r"|(?:集中)?(?P<kind2>签约|开工|投产)(?:的)?项目(?:共)?(?P<n2>\d+)个"
 )
-_ALL_MARK = re.compile(
-    r"(?:共(?:征集|铺排|涉及|实施|谋划|储备)?|项目总数)(?:项目)?(?P<n>\d+)个"
-)
+_ALL_MARK = re.compile(r"(?:共(?:征集|铺排|涉及|实施|谋划|储备)?|项目总数)(?:项目)?(?P<n>\d+)个")
 _GROUP_BEFORE = re.compile(  # 投资48.22亿元的21个重点项目集中开工
     r"的(?P<n>\d+)个(?:重点|重大|产业|工业)?(?:类)?项目(?:集中)?(?P<kind>签约|开工|开建|投产|竣工)"
 )
 _GROUP_AFTER = re.compile(  # 签约31个项目，总投资达103.16亿元 / 累计签约项目62个，总投资…
     r"(?P<cum>累计)?(?P<kind>签约|开工|投产)(?:项目)?(?P<n>\d+)个(?:项目)?[，,]"
 )
-_KIND = {"签约": "signed", "开工": "started", "开建": "started", "投产": "in_production",
-         "竣工": "completed"}
+_GROUP_COUNT_FIRST = re.compile(  # 24个重点项目集中开工，总投资31.5亿元
+    r"(?P<n>\d+)个(?:重点|重大|产业|工业)?(?:类)?项目(?:集中)?(?P<kind>签约|开工|开建|投产|竣工)"
+    r"[^，。；]{0,6}[，,]"
+)
+_KIND = {
+    "签约": "signed",
+    "开工": "started",
+    "开建": "started",
+    "投产": "in_production",
+    "竣工": "completed",
+}
 _PERIOD = re.compile(r"(?:(?:19|20)\d{2}年|今年|去年|近年)以来|今年|累计")
 
 
@@ -80,8 +87,19 @@ def find_batches(doc: Document) -> tuple[list[_Batch], set[int]]:
             inv, out_cny, end, starts = _amounts_after(doc, mo.end(), pe)
             scope, place = _batch_place(doc, mo.start(), p_index)
             out.append(
-                _Batch(scope, place, kind, n, inv, out_cny, _round_date(doc, p_index),
-                       mo.start(), end, None, starts)
+                _Batch(
+                    scope,
+                    place,
+                    kind,
+                    n,
+                    inv,
+                    out_cny,
+                    _round_date(doc, p_index),
+                    mo.start(),
+                    end,
+                    None,
+                    starts,
+                )
             )
     used = {start for b in out for start in b.amount_starts}
     out.extend(_groups(doc, used))
@@ -91,11 +109,13 @@ def find_batches(doc: Document) -> tuple[list[_Batch], set[int]]:
 
 def _iter_marks(text: str, start: int, end: int):
     kinds = [  # 累计签约项目62个 is a running total, not this round
-        m for m in _KIND_MARK.finditer(text, start, end)
+        m
+        for m in _KIND_MARK.finditer(text, start, end)
         if not text[max(start, m.start() - 2) : m.start()].endswith("累计")
     ]
     totals = [
-        m for m in _ALL_MARK.finditer(text, start, end)
+        m
+        for m in _ALL_MARK.finditer(text, start, end)
         if not any(k.start() <= m.start() < k.end() for k in kinds)  # 项目共13个 inside a kind
     ]
     return sorted(kinds + totals, key=lambda m: m.start())
@@ -199,9 +219,12 @@ def _groups(doc: Document, used: set[int]) -> list[_Batch]:
         if mo:
             n, kind = int(mo.group("n")), _KIND[mo.group("kind")]
         else:
-            for g in _GROUP_AFTER.finditer(text, sent.start, c.keyword_start):
-                if g.end() >= c.keyword_start - 1:
-                    n, kind = int(g.group("n")), _KIND[g.group("kind")]
+            for pattern in (_GROUP_AFTER, _GROUP_COUNT_FIRST):
+                for g in pattern.finditer(
+                    text, max(sent.start, c.keyword_start - 40), c.keyword_start
+                ):
+                    if g.end() >= c.keyword_start - 1:
+                        n, kind = int(g.group("n")), _KIND[g.group("kind")]
         if n is None:
             continue
         scope, place = _group_place(doc, sent.start, amount.span[0])
@@ -210,8 +233,21 @@ def _groups(doc: Document, used: set[int]) -> list[_Batch]:
         date = next((r.iso for r, _ in doc.dates_in(sent.start, sent.end)), None)
         if period is None and date is None:
             period = "unspecified"
-        out.append(_Batch(scope, place, kind, n, amount.value_cny, None, date, sent.start,
-                          amount.span[1], period, (amount.span[0],)))
+        out.append(
+            _Batch(
+                scope,
+                place,
+                kind,
+                n,
+                amount.value_cny,
+                None,
+                date,
+                sent.start,
+                amount.span[1],
+                period,
+                (amount.span[0],),
+            )
+        )
     return out
 
 

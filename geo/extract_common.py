@@ -14,6 +14,7 @@ from geo.extract_zones import _Raw, find_zones, zone_key
 from geo.money import Amount, find_amounts
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+MAX_SENTENCE = 400  # characters; real sentences in this genre stay well below
 
 # The nearest keyword before an amount decides what the amount is. Longest alternatives first.
 _KEYWORDS = re.compile(
@@ -23,20 +24,56 @@ _KEYWORDS = re.compile(
     r"|技改资金|专项资金|资金|奖励|补助|补贴|合同金额|中标|金额|出口|进出口|交易额|总额"
 )
 _KEYWORD_KIND = {
-    "年度计划投资": "annual_plan", "年度投资": "annual_plan", "计划投资": "annual_plan",
-    "累计完成投资": "cumulative_investment", "完成投资": "cumulative_investment",
-    "累计投资": "cumulative_investment", "已完成投资": "cumulative_investment",
-    "工业投资": "investment_aggregate", "固定资产投资": "investment_aggregate",
-    "技改投资": "investment_aggregate", "新增投资": "investment_aggregate",
-    "年产值": "output", "新增产值": "output", "产值": "output", "增加值": "output",
-    "营业收入": "revenue", "营收": "revenue", "收入": "revenue", "销售额": "revenue",
-    "销售": "revenue", "利税": "tax", "税收": "tax", "利润": "profit", "授信": "credit",
-    "贷款": "credit", "融资": "credit", "基金": "fund", "技改资金": "subsidy",
-    "专项资金": "subsidy", "资金": "subsidy", "奖励": "subsidy", "补助": "subsidy",
-    "补贴": "subsidy", "合同金额": "contract", "中标": "contract", "金额": "other",
-    "出口": "trade", "进出口": "trade", "交易额": "trade", "总额": "other",
+    "年度计划投资": "annual_plan",
+    "年度投资": "annual_plan",
+    "计划投资": "annual_plan",
+    "累计完成投资": "cumulative_investment",
+    "完成投资": "cumulative_investment",
+    "累计投资": "cumulative_investment",
+    "已完成投资": "cumulative_investment",
+    "工业投资": "investment_aggregate",
+    "固定资产投资": "investment_aggregate",
+    "技改投资": "investment_aggregate",
+    "新增投资": "investment_aggregate",
+    "年产值": "output",
+    "新增产值": "output",
+    "产值": "output",
+    "增加值": "output",
+    "营业收入": "revenue",
+    "营收": "revenue",
+    "收入": "revenue",
+    "销售额": "revenue",
+    "销售": "revenue",
+    "利税": "tax",
+    "税收": "tax",
+    "利润": "profit",
+    "授信": "credit",
+    "贷款": "credit",
+    "融资": "credit",
+    "基金": "fund",
+    "技改资金": "subsidy",
+    "专项资金": "subsidy",
+    "资金": "subsidy",
+    "奖励": "subsidy",
+    "补助": "subsidy",
+    "补贴": "subsidy",
+    "合同金额": "contract",
+    "中标": "contract",
+    "金额": "other",
+    "出口": "trade",
+    "进出口": "trade",
+    "交易额": "trade",
+    "总额": "other",
 }
-INVESTMENT_KEYWORDS = {"计划总投资", "总投资额", "投资总额", "总投资", "签约投资", "签约金额", "投资"}
+INVESTMENT_KEYWORDS = {
+    "计划总投资",
+    "总投资额",
+    "投资总额",
+    "总投资",
+    "签约投资",
+    "签约金额",
+    "投资",
+}
 # Between keyword and amount only short glue may stand ("总投资达", "预计完成" makes it spend).
 _GLUE = re.compile(r"^(?:约|达|为|共|超|近|逾|预计|计划|合计|共计|突破|高达|是)*$")
 
@@ -105,11 +142,21 @@ class Document:
         for p_index, (ps, pe) in enumerate(self.paragraphs):
             s = ps
             for mo in _SENTENCE_END.finditer(text, ps, pe):
-                self.sentences.append(Sentence(s, mo.end(), p_index))
+                self._add_sentence(s, mo.end(), p_index)
                 s = mo.end()
             if s < pe:
-                self.sentences.append(Sentence(s, pe, p_index))
+                self._add_sentence(s, pe, p_index)
         self.zones: list[_Raw] = list(find_zones(text))
+
+    def _add_sentence(self, start: int, end: int, paragraph: int) -> None:
+        """Add a sentence; one longer than MAX_SENTENCE (run-on text, tables, spam) is cut at
+        commas so that every per-sentence lookup stays bounded."""
+        while end - start > MAX_SENTENCE:
+            cut = self.text.rfind("，", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+            cut = cut + 1 if cut >= 0 else start + MAX_SENTENCE
+            self.sentences.append(Sentence(start, cut, paragraph))
+            start = cut
+        self.sentences.append(Sentence(start, end, paragraph))
 
     @cached_property
     def amounts(self) -> list[Amount]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from geo.extract_places import ZONE_PLACE_WORDS, lookup, place_pattern
 
@@ -63,8 +64,10 @@ _STANDALONE = {"综改区": "reform_demo"}
 
 _CJK = re.compile(r"[\u4e00-\u9fff（）]")
 # Function words and quantifiers: a prefix containing one is a phrase, not a name.
-_STOP = re.compile(r"[在的于和与及是了把被向由从对为将到等各该全其这那个类级批有也都已正就并或以之里内每某几"
-                   r"省市县]")
+_STOP = re.compile(
+    r"[在的于和与及是了把被向由从对为将到等各该全其这那个类级批有也都已正就并或以之里内每某几"
+    r"省市县]"
+)
 # Free text allowed between the place and the suffix (太原 + 武宿, 清徐 + 精细化工循环).
 _FREE_LIMIT = {"industrial_park": 8, "specialty_town": 8}
 _WINDOW = 18
@@ -140,6 +143,7 @@ def find_zones(text: str) -> Iterator[_Raw]:
         yield raw
 
 
+@lru_cache(maxsize=8192)  # repeated windows (tables, spam, 10 MB of one phrase) cost nothing
 def _prefix(window: str, kind: str, suffix: str, adjacent: bool) -> tuple[int, str | None] | None:
     """Where the name starts inside ``window`` and its leading place; None if not a name.
 

@@ -2,7 +2,7 @@
 
 Newspaper columns arrive hard-wrapped ("总投资 48.51 亿" / "元"), letter-spaced ("和 顺 经 开 区"),
 with spaces between digits and Chinese ("2 月 6 日"), in traditional characters or full-width
-digits ("３６．５亿元"), sometimes as HTML, and with page furniture (photo captions, "（上接 A1 版）").
+digits ("３６．５亿元"), sometimes as HTML, and with page furniture (captions, "（上接 A1 版）").
 :func:`normalise` turns that into one paragraph per line of simplified Chinese with ASCII digits,
 and :meth:`Normalised.span` maps any normalised span back to the exact original characters.
 
@@ -126,7 +126,7 @@ def _converter():
 
 
 def to_simplified(text: str) -> str:
-    """Traditional -> simplified, guaranteed length-preserving (per-line, then per-char fallback)."""
+    """Traditional -> simplified, length-preserving (per-line, then per-char fallback)."""
     conv = _converter().convert
     out = conv(text)
     if len(out) == len(text):
@@ -165,8 +165,10 @@ def _strip_html(text: str) -> tuple[str, list[int] | None, dict[int, int]]:
         token = mo.group(0)
         if token.startswith("&"):
             repl = _entity(token)
+        elif _BLOCK_TAG.match(token):
+            repl = "\n"  # </p>, <br>: a paragraph break
         else:
-            repl = "\n" if _BLOCK_TAG.match(token) else ""
+            repl = ""
         if repl:
             out.append(repl)
             starts.append(s)
