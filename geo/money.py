@@ -55,6 +55,8 @@ def parse_cn_int(text: str) -> int | None:
         return int("".join(str(_CN_DIGITS[ch]) for ch in text))
     total, digit = 0, None
     for ch in text:
+        if ch in "零〇":  # a placeholder between units: 三百零五
+            continue
         if ch in _CN_DIGITS:
             if digit is not None:  # 两个数字连写且带单位, e.g. 三五十: not a number
                 return None
