@@ -132,7 +132,7 @@ def find_zones(text: str) -> Iterator[_Raw]:
             name = text[prev.start : e]
             if prev.type == "reform_demo" or local in REFORM_PARTS:
                 kind = "reform_demo"
-            raw = _Raw(local_start, e, name, kind, place or prev.place, parent)
+            raw = _Raw(prev.start, e, name, kind, place or prev.place, parent)
         else:
             if local in REFORM_PARTS:
                 kind = "reform_demo"
