@@ -19,7 +19,7 @@ from geo.dataset import BATCH_COLUMNS, PROJECT_COLUMNS
 from geo.errors import AtlasError
 
 OVERRIDE_COLUMNS = ["action", "table", "doc_id", "span_start", "field", "value", "reason"]
-_QUOTE_CHARS = 160
+_QUOTE_CHARS = 200
 
 
 @dataclass(frozen=True)

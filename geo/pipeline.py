@@ -115,19 +115,24 @@ def _project_record(p, gazetteer: Gazetteer, matched: dict) -> dict:
         "date": p.date,
         "place_name": p.place_name,
         **_placement_fields(placement),
-        "span": list(p.span),
-        "amount_span": list(p.amount_span) if p.amount_span else None,
+        # The record's span runs from the name to the amount (either may come first), so
+        # the quoted source shows both; name_span and amount_span keep the parts.
+        "span": [min(p.span[0], p.amount_span[0]), max(p.span[1], p.amount_span[1])],
+        "name_span": list(p.span),
+        "amount_span": list(p.amount_span),
     }
 
 
 def _batch_record(b, gazetteer: Gazetteer) -> dict:
-    zone = gazetteer.match(b.place) if b.scope == "zone" else None
+    zone = gazetteer.match(b.place) if b.scope == "zone" and b.place else None
     if zone is not None:
         adcode, reason = zone.county_adcode or zone.city_adcode, None
     elif b.scope == "province":
         adcode, reason = resolve_place(b.place or "山西省")
-    else:
+    elif b.place:
         adcode, reason = resolve_place(b.place)
+    else:
+        adcode, reason = None, "the text names no place for this batch"
     return {
         "scope": b.scope,
         "place": b.place,
@@ -138,6 +143,7 @@ def _batch_record(b, gazetteer: Gazetteer) -> dict:
         "investment_cny": b.investment_cny,
         "output_cny": b.output_cny,
         "round_date": b.date,
+        "period": b.period,
         "unplaced_reason": reason,
         "span": list(b.span),
     }
@@ -151,11 +157,14 @@ def process_text(
     zones, matched = _zone_records(ex.zones, gazetteer)
     result = DocumentResult(source=source, text=text, date=ex.date, zones=zones)
     result.projects = [_project_record(p, gazetteer, matched) for p in ex.projects]
-    result.batches = [_batch_record(b, gazetteer) for b in ex.batches]
+    batches = [_batch_record(b, gazetteer) for b in ex.batches]
+    # Only figures of a dated "三个一批" round are batches. Cumulative or undated groups
+    # ("累计签约项目62个", "2024年以来") stay visible as facts so no one sums them with rounds.
+    result.batches = [b for b in batches if b["period"] is None]
     result.facts = [
-        {"kind": f.kind, "value_cny": f.value_cny, "span": list(f.span)}
-        for f in getattr(ex, "facts", [])
-    ]
+        {"kind": f.kind, "value_cny": f.value_cny, "text": f.text, "span": list(f.span)}
+        for f in ex.facts
+    ] + [{"kind": "project_group", **b} for b in batches if b["period"] is not None]
     result.warnings = list(ex.warnings)
     return result
 
