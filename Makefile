@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: serve test test-fast bench lint format boundaries dataset clean browser
+.PHONY: serve test test-fast bench lint format boundaries dataset clean system-deps
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -24,15 +24,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 serve: $(VENV)/.installed-run
 	$(BIN)/sxmap serve --host $(HOST) --port $(PORT)
 
-# Debian's chromium drives the browser tests (Playwright never downloads a browser here).
-browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+# Debian packages the tests drive: chromium (browser tests; Playwright never downloads a
+# browser here) and gdal-bin (ogrinfo/ogr2ogr against our OGC API).
+SYSTEM_DEPS := chromium:chromium ogrinfo:gdal-bin
+system-deps:
+	@missing=""; for pair in $(SYSTEM_DEPS); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Debian chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "warning: chromium missing and not root: browser tests will be skipped"; fi
+	  echo "installing Debian packages for the tests:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "warning: missing$$missing and not root: their tests will be skipped"; fi
 
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.installed-test

