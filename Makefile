@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: serve test test-fast bench lint format boundaries dataset clean system-deps
+.PHONY: serve test test-fast bench lint format boundaries dataset clean system-deps bench-deps
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -53,8 +53,19 @@ format: $(VENV)/.installed-test
 boundaries: $(VENV)/.installed-test
 	$(BIN)/sxmap boundaries build
 
-bench: $(VENV)/.installed-test
-	$(BIN)/python bench/run.py
+# The peer for the OGC API benchmark lives in its own venv, so its pins never touch ours.
+BENCH_VENV ?= .venv-bench
+$(BENCH_VENV)/bin/pygeoapi:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet pygeoapi==0.21.0 gunicorn==23.0.0
+
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+	  || echo "warning: wrk missing: throughput figures will be skipped"
+
+bench: $(VENV)/.installed-test $(BENCH_VENV)/bin/pygeoapi bench-deps
+	PYGEOAPI_VENV=$(BENCH_VENV) $(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache build *.egg-info

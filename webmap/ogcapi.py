@@ -340,11 +340,9 @@ def items(cid: str):
         if fmt == "html":
             return (_html("ogc_items.html", collection=c, features=page, matched=len(selected),
                           links=links, query=query), HTML, [])
-        from datetime import datetime, timezone
-
-        stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        # No timeStamp: responses are cached and the data only change with a new release.
         head = _json({"type": "FeatureCollection", "numberMatched": len(selected),
-                      "numberReturned": len(page), "timeStamp": stamp, "links": links})
+                      "numberReturned": len(page), "links": links})
         body = head[:-1] + ',"features":[' + ",".join(f.json for f in page) + "]}"
         return body, GEOJSON, []
 
