@@ -106,8 +106,13 @@ def export_layers(folder: Path) -> dict[str, Path]:
 
 
 def start(cmd: list[str], env: dict, port: int, probe: str) -> subprocess.Popen:
-    proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_for(port, probe)
     except RuntimeError:
@@ -144,7 +149,10 @@ def wrk(port: int, path: str, seconds: int) -> float:
     """Requests per second from wrk with 2 threads and 8 connections."""
     out = subprocess.run(
         ["wrk", "-t2", "-c8", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True, timeout=seconds + 30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
     ).stdout
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"wrk saw failed requests on {path}:\n{out}")
@@ -164,20 +172,56 @@ def run() -> dict:
         layers = export_layers(folder)
         pg_port, atlas_port = free_port(), free_port()
         cfg = folder / "pygeoapi.yml"
-        cfg.write_text(PYGEOAPI_CONFIG.format(port=pg_port, **{k: str(v) for k, v in layers.items()}),
-                       encoding="utf-8")
+        cfg.write_text(
+            PYGEOAPI_CONFIG.format(port=pg_port, **{k: str(v) for k, v in layers.items()}),
+            encoding="utf-8",
+        )
         openapi = folder / "openapi.yml"
-        subprocess.run([str(PYGEOAPI_VENV / "bin" / "pygeoapi"), "openapi", "generate", str(cfg),
-                        "--output-file", str(openapi)], check=True, capture_output=True,
-                       env={**os.environ, "PYGEOAPI_CONFIG": str(cfg)})
+        subprocess.run(
+            [
+                str(PYGEOAPI_VENV / "bin" / "pygeoapi"),
+                "openapi",
+                "generate",
+                str(cfg),
+                "--output-file",
+                str(openapi),
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYGEOAPI_CONFIG": str(cfg)},
+        )
         pg_env = {"PYGEOAPI_CONFIG": str(cfg), "PYGEOAPI_OPENAPI": str(openapi)}
         commands = {
-            "pygeoapi": ([str(gunicorn_pg), "-w", "2", "-b", f"127.0.0.1:{pg_port}",
-                          "pygeoapi.flask_app:APP"], pg_env, pg_port, "/collections",
-                         "/collections/{c}/items{q}", "f=json"),
-            "atlas": ([str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b",
-                       f"127.0.0.1:{atlas_port}", "webmap:create_app()"], {}, atlas_port,
-                      "/ogcapi/collections", "/ogcapi/collections/{c}/items{q}", ""),
+            "pygeoapi": (
+                [
+                    str(gunicorn_pg),
+                    "-w",
+                    "2",
+                    "-b",
+                    f"127.0.0.1:{pg_port}",
+                    "pygeoapi.flask_app:APP",
+                ],
+                pg_env,
+                pg_port,
+                "/collections",
+                "/collections/{c}/items{q}",
+                "f=json",
+            ),
+            "atlas": (
+                [
+                    str(Path(sys.executable).with_name("gunicorn")),
+                    "-w",
+                    "2",
+                    "-b",
+                    f"127.0.0.1:{atlas_port}",
+                    "webmap:create_app()",
+                ],
+                {},
+                atlas_port,
+                "/ogcapi/collections",
+                "/ogcapi/collections/{c}/items{q}",
+                "",
+            ),
         }
         procs, servers = [], {}
         try:
@@ -206,23 +250,27 @@ def measure(servers: dict) -> dict:
     }
     lat: dict = {(s, c): [] for s in servers for c in cases}
     rps: dict = {(s, c): [] for s in servers for c in ("counties limit=1000", "counties one item")}
-    for name, (_, port, template, extra) in servers.items():  # warm both, untimed
+    for _, port, template, extra in servers.values():  # warm both, untimed
         for collection, tail in cases.values():
             latencies(port, _url(template, collection, tail, extra), 5)
     have_wrk = shutil.which("wrk") is not None
     for _ in range(ROUNDS):
         for name, (_, port, template, extra) in servers.items():
             for case, (collection, tail) in cases.items():
-                lat[(name, case)] += latencies(port, _url(template, collection, tail, extra),
-                                               LATENCY_REQUESTS)
+                lat[(name, case)] += latencies(
+                    port, _url(template, collection, tail, extra), LATENCY_REQUESTS
+                )
             if have_wrk:
                 for case in ("counties limit=1000", "counties one item"):
                     collection, tail = cases[case]
                     rps[(name, case)].append(
                         wrk(port, _url(template, collection, tail, extra), WRK_SECONDS)
                     )
-    result = {"rounds": ROUNDS, "requests_per_case_per_round": LATENCY_REQUESTS,
-              "wrk_seconds": WRK_SECONDS if have_wrk else "wrk missing"}
+    result = {
+        "rounds": ROUNDS,
+        "requests_per_case_per_round": LATENCY_REQUESTS,
+        "wrk_seconds": WRK_SECONDS if have_wrk else "wrk missing",
+    }
     for (name, case), values in lat.items():
         result[f"{name} {case} median ms"] = round(statistics.median(values), 2)
         result[f"{name} {case} p95 ms"] = round(p95(values), 2)
@@ -233,7 +281,8 @@ def measure(servers: dict) -> dict:
         a, p = rps.get(("atlas", case)), rps.get(("pygeoapi", case))
         if a and p:
             result[f"throughput ratio atlas/pygeoapi, {case}"] = round(
-                statistics.median(a) / statistics.median(p), 1)
+                statistics.median(a) / statistics.median(p), 1
+            )
     return result
 
 

@@ -34,8 +34,9 @@ def main(argv: list[str]) -> int:
         results[name] = section
     out = HERE / "out"
     out.mkdir(exist_ok=True)
-    (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n",
-                                      encoding="utf-8")
+    (out / "results.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     return 0
 
 

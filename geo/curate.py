@@ -41,12 +41,21 @@ def read_overrides(path: Path) -> list[Override]:
     result = []
     for n, r in enumerate(rows, start=2):
         if r["action"] not in ("set", "drop") or r["table"] not in ("projects", "batches"):
-            raise AtlasError(f"{path.name} line {n}: unknown action/table {r['action']}/{r['table']}")
+            raise AtlasError(
+                f"{path.name} line {n}: unknown action/table {r['action']}/{r['table']}"
+            )
         if not r.get("reason"):
             raise AtlasError(f"{path.name} line {n}: every override needs a reason")
         result.append(
-            Override(r["action"], r["table"], r["doc_id"], int(r["span_start"]),
-                     r.get("field") or None, r.get("value") or None, r["reason"])
+            Override(
+                r["action"],
+                r["table"],
+                r["doc_id"],
+                int(r["span_start"]),
+                r.get("field") or None,
+                r.get("value") or None,
+                r["reason"],
+            )
         )
     return result
 

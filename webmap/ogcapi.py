@@ -156,8 +156,11 @@ def _url(path: str, **params) -> str:
 
 def _html(template: str, **context) -> str:
     return render_template(
-        template, css=assets.static_url("atlas.css"), as_of=current_app.extensions["ogc_as_of"],
-        provenance=_provenance(), **context,
+        template,
+        css=assets.static_url("atlas.css"),
+        as_of=current_app.extensions["ogc_as_of"],
+        provenance=_provenance(),
+        **context,
     )
 
 
@@ -177,16 +180,31 @@ def landing():
             "from Chinese news, geocoded to Shanxi's administrative units.",
             "links": [
                 {"href": _url("/"), "rel": "self", "type": JSON, "title": "This document"},
-                {"href": _url("/", f="html"), "rel": "alternate", "type": HTML,
-                 "title": "This document as HTML"},
-                {"href": _url("/api"), "rel": "service-desc", "type": OPENAPI_JSON,
-                 "title": "OpenAPI 3.0 definition"},
-                {"href": _url("/api.html"), "rel": "service-doc", "type": HTML,
-                 "title": "API documentation"},
-                {"href": _url("/conformance"), "rel": "conformance", "type": JSON,
-                 "title": "Conformance classes"},
-                {"href": _url("/collections"), "rel": "data", "type": JSON,
-                 "title": "Collections"},
+                {
+                    "href": _url("/", f="html"),
+                    "rel": "alternate",
+                    "type": HTML,
+                    "title": "This document as HTML",
+                },
+                {
+                    "href": _url("/api"),
+                    "rel": "service-desc",
+                    "type": OPENAPI_JSON,
+                    "title": "OpenAPI 3.0 definition",
+                },
+                {
+                    "href": _url("/api.html"),
+                    "rel": "service-doc",
+                    "type": HTML,
+                    "title": "API documentation",
+                },
+                {
+                    "href": _url("/conformance"),
+                    "rel": "conformance",
+                    "type": JSON,
+                    "title": "Conformance classes",
+                },
+                {"href": _url("/collections"), "rel": "data", "type": JSON, "title": "Collections"},
             ],
         }
         if fmt == "html":
@@ -223,34 +241,59 @@ def api_document():
 def api_html():
     _only("f")
     return _respond(
-        lambda: (
-            _html("ogc_api.html", doc=openapi.document(_collections(), _url(""))), HTML, []
-        )
+        lambda: (_html("ogc_api.html", doc=openapi.document(_collections(), _url(""))), HTML, [])
     )
 
 
 def _collection_doc(c: gf.Collection) -> dict:
     links = [
         {"href": _url(f"/collections/{c.id}"), "rel": "self", "type": JSON, "title": c.title},
-        {"href": _url(f"/collections/{c.id}", f="html"), "rel": "alternate", "type": HTML,
-         "title": f"{c.title} (HTML)"},
+        {
+            "href": _url(f"/collections/{c.id}", f="html"),
+            "rel": "alternate",
+            "type": HTML,
+            "title": f"{c.title} (HTML)",
+        },
         # No query string: GDAL appends ?limit= and /{featureId} to this href.
-        {"href": _url(f"/collections/{c.id}/items"), "rel": "items", "type": GEOJSON,
-         "title": f"{c.title_en} (GeoJSON)"},
-        {"href": _url(f"/collections/{c.id}/items", f="html"), "rel": "items", "type": HTML,
-         "title": f"{c.title_en} (HTML)"},
-        {"href": _url(f"/collections/{c.id}/queryables"),
-         "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
-         "type": "application/schema+json", "title": "Queryables"},
+        {
+            "href": _url(f"/collections/{c.id}/items"),
+            "rel": "items",
+            "type": GEOJSON,
+            "title": f"{c.title_en} (GeoJSON)",
+        },
+        {
+            "href": _url(f"/collections/{c.id}/items", f="html"),
+            "rel": "items",
+            "type": HTML,
+            "title": f"{c.title_en} (HTML)",
+        },
+        {
+            "href": _url(f"/collections/{c.id}/queryables"),
+            "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+            "type": "application/schema+json",
+            "title": "Queryables",
+        },
     ]
     for f, (mime, _) in EXPORTS.items():
-        links.append({"href": _url(f"/collections/{c.id}/items", f=f), "rel": "enclosure",
-                      "type": mime, "title": f"Download as {f.upper()}"})
-    extent = {"spatial": {"bbox": [c.bbox] if c.bbox else [[110.2, 34.5, 114.6, 40.8]],
-                          "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}
+        links.append(
+            {
+                "href": _url(f"/collections/{c.id}/items", f=f),
+                "rel": "enclosure",
+                "type": mime,
+                "title": f"Download as {f.upper()}",
+            }
+        )
+    extent = {
+        "spatial": {
+            "bbox": [c.bbox] if c.bbox else [[110.2, 34.5, 114.6, 40.8]],
+            "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+        }
+    }
     if c.interval:
-        extent["temporal"] = {"interval": [c.interval],
-                              "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
+        extent["temporal"] = {
+            "interval": [c.interval],
+            "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+        }
     return {
         "id": c.id,
         "title": f"{c.title} {c.title_en}",
@@ -302,8 +345,13 @@ def queryables(cid: str):
     _only("f")
     c = _collection(cid)
     _format(("json",))
-    return _respond(lambda: (_json(openapi.queryables_schema(c, _url(f"/collections/{cid}/queryables"))),
-                             "application/schema+json", []))
+    return _respond(
+        lambda: (
+            _json(openapi.queryables_schema(c, _url(f"/collections/{cid}/queryables"))),
+            "application/schema+json",
+            [],
+        )
+    )
 
 
 def _page_links(c: gf.Collection, query: gf.ItemsQuery, matched: int, fmt: str) -> list[dict]:
@@ -313,9 +361,11 @@ def _page_links(c: gf.Collection, query: gf.ItemsQuery, matched: int, fmt: str) 
     def link(rel, mime, f=None, offset=query.offset):
         return {"href": _url(path, **args, offset=offset or None, f=f), "rel": rel, "type": mime}
 
-    links = [link("self", GEOJSON if fmt == "json" else HTML, None if fmt == "json" else "html"),
-             link("alternate", HTML if fmt == "json" else GEOJSON, "html" if fmt == "json" else "json"),
-             {"href": _url(f"/collections/{c.id}"), "rel": "collection", "type": JSON}]
+    links = [
+        link("self", GEOJSON if fmt == "json" else HTML, None if fmt == "json" else "html"),
+        link("alternate", HTML if fmt == "json" else GEOJSON, "html" if fmt == "json" else "json"),
+        {"href": _url(f"/collections/{c.id}"), "rel": "collection", "type": JSON},
+    ]
     if query.offset + query.limit < matched:
         links.append(link("next", GEOJSON, None, query.offset + query.limit))
     if query.offset > 0:
@@ -338,11 +388,27 @@ def items(cid: str):
             return _export(c, page, fmt)
         links = _page_links(c, query, len(selected), fmt)
         if fmt == "html":
-            return (_html("ogc_items.html", collection=c, features=page, matched=len(selected),
-                          links=links, query=query), HTML, [])
+            return (
+                _html(
+                    "ogc_items.html",
+                    collection=c,
+                    features=page,
+                    matched=len(selected),
+                    links=links,
+                    query=query,
+                ),
+                HTML,
+                [],
+            )
         # No timeStamp: responses are cached and the data only change with a new release.
-        head = _json({"type": "FeatureCollection", "numberMatched": len(selected),
-                      "numberReturned": len(page), "links": links})
+        head = _json(
+            {
+                "type": "FeatureCollection",
+                "numberMatched": len(selected),
+                "numberReturned": len(page),
+                "links": links,
+            }
+        )
         body = head[:-1] + ',"features":[' + ",".join(f.json for f in page) + "]}"
         return body, GEOJSON, []
 
@@ -361,8 +427,10 @@ def _export(c: gf.Collection, page: list, fmt: str):
         body = formats.kml_bytes(page, f"{c.title} {c.title_en}", prov)
     headers = [
         ("Content-Disposition", f'attachment; filename="shanxi-atlas-{c.id}.{ext}"'),
-        ("X-Data-Source", prov.source), ("X-Data-As-Of", prov.as_of or ""),
-        ("X-Data-CRS", prov.crs), ("X-Data-Licence", prov.licence),
+        ("X-Data-Source", prov.source),
+        ("X-Data-As-Of", prov.as_of or ""),
+        ("X-Data-CRS", prov.crs),
+        ("X-Data-Licence", prov.licence),
     ]
     # HTTP headers are Latin-1: keep any non-ASCII licence text in the file, not here.
     headers = [(k, v.encode("ascii", "replace").decode()) for k, v in headers]
@@ -381,8 +449,11 @@ def item(cid: str, fid: str):
     def build():
         links = [
             {"href": _url(f"/collections/{cid}/items/{fid}"), "rel": "self", "type": GEOJSON},
-            {"href": _url(f"/collections/{cid}/items/{fid}", f="html"), "rel": "alternate",
-             "type": HTML},
+            {
+                "href": _url(f"/collections/{cid}/items/{fid}", f="html"),
+                "rel": "alternate",
+                "type": HTML,
+            },
             {"href": _url(f"/collections/{cid}"), "rel": "collection", "type": JSON},
         ]
         if fmt == "html":

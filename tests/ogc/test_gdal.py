@@ -8,12 +8,25 @@ import pytest
 
 pytestmark = pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="gdal-bin not installed")
 
-EXPECTED = {"zones": 41, "projects": 12, "batches": 25, "cities": 11, "counties": 117, "province": 1}
+EXPECTED = {
+    "zones": 41,
+    "projects": 12,
+    "batches": 25,
+    "cities": 11,
+    "counties": 117,
+    "province": 1,
+}
 
 
 def gdal(*args: str) -> str:
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False,
-                          env={"GDAL_HTTP_TIMEOUT": "30", "CPL_DEBUG": "OFF", "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"GDAL_HTTP_TIMEOUT": "30", "CPL_DEBUG": "OFF", "PATH": "/usr/bin:/bin"},
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -48,7 +61,9 @@ def test_every_feature_read_with_attributes(live_server, tmp_path, expected_coun
 def test_bbox_is_applied_by_the_server(live_server):
     url, log = live_server
     log.clear()
-    out = gdal("ogrinfo", "-ro", "-q", f"OAPIF:{url}/ogcapi", "counties", "-spat", "112", "37", "113", "38")
+    out = gdal(
+        "ogrinfo", "-ro", "-q", f"OAPIF:{url}/ogcapi", "counties", "-spat", "112", "37", "113", "38"
+    )
     assert out.count("OGRFeature(counties)") == 22
     items = [q for p, q in log if p.endswith("/counties/items")]
     assert any("bbox=112" in q for q in items), log
@@ -58,8 +73,11 @@ def test_attribute_filter_is_applied_by_the_server(live_server, expected_counts,
     url, log = live_server
     log.clear()
     out = gdal("ogrinfo", "-ro", "-q", f"OAPIF:{url}/ogcapi", "zones", "-where", "type = 'etdz'")
-    etdz = [f for f in ogc_app.extensions["ogc_collections"]["zones"].features
-            if f.properties["type"] == "etdz"]
+    etdz = [
+        f
+        for f in ogc_app.extensions["ogc_collections"]["zones"].features
+        if f.properties["type"] == "etdz"
+    ]
     assert out.count("OGRFeature(zones)") == len(etdz)
     assert any(p.endswith("/zones/items") and "type=etdz" in q for p, q in log), log
 
@@ -71,12 +89,18 @@ def test_single_feature_read(live_server):
     assert "OGRFeature(counties):1" in out
 
 
-@pytest.mark.parametrize(("fmt", "collection", "driver"), [("gpkg", "zones", "GPKG"),
-                                                           ("kml", "counties", "KML"),
-                                                           ("gpkg", "counties", "GPKG"),
-                                                           ("kml", "projects", "KML")])
-def test_exports_open_with_right_counts_and_crs(ogc_app, tmp_path, expected_counts, fmt,
-                                                collection, driver):
+@pytest.mark.parametrize(
+    ("fmt", "collection", "driver"),
+    [
+        ("gpkg", "zones", "GPKG"),
+        ("kml", "counties", "KML"),
+        ("gpkg", "counties", "GPKG"),
+        ("kml", "projects", "KML"),
+    ],
+)
+def test_exports_open_with_right_counts_and_crs(
+    ogc_app, tmp_path, expected_counts, fmt, collection, driver
+):
     r = ogc_app.test_client().get(f"/ogcapi/collections/{collection}/items?f={fmt}")
     assert r.status_code == 200
     assert "attachment" in r.headers["Content-Disposition"]

@@ -36,7 +36,9 @@ def test_collections_have_extents_and_plain_items_links(client):
     assert [c["id"] for c in doc["collections"]] == list(COLLECTIONS)
     for c in doc["collections"]:
         assert len(c["extent"]["spatial"]["bbox"][0]) == 4
-        items = [x for x in c["links"] if x["rel"] == "items" and x["type"] == "application/geo+json"]
+        items = [
+            x for x in c["links"] if x["rel"] == "items" and x["type"] == "application/geo+json"
+        ]
         assert len(items) == 1 and "?" not in items[0]["href"]  # GDAL appends its own query
         assert any("\u4e00" <= ch <= "\u9fff" for ch in c["title"])  # Chinese and English
         assert any(ch.isascii() and ch.isalpha() for ch in c["title"])
@@ -74,7 +76,10 @@ def test_large_limit_is_clamped_not_rejected(client):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("bbox=112.4,37.7,112.7,38.0", {"140105", "140106", "140107", "140108", "140109", "140110"}),
+        (
+            "bbox=112.4,37.7,112.7,38.0",
+            {"140105", "140106", "140107", "140108", "140109", "140110"},
+        ),
         ("parent_adcode=140700", None),
         ("adcode=140703", {"140703"}),
     ],
@@ -83,7 +88,9 @@ def test_county_filters(client, query, expected):
     _, doc = get_json(client, f"/ogcapi/collections/counties/items?limit=200&{query}")
     ids = {f["id"] for f in doc["features"]}
     if expected is None:
-        assert len(ids) == 11 and all(f["properties"]["parent_adcode"] == "140700" for f in doc["features"])
+        assert len(ids) == 11 and all(
+            f["properties"]["parent_adcode"] == "140700" for f in doc["features"]
+        )
     else:
         assert expected <= ids if query.startswith("bbox") else ids == expected
 
@@ -104,9 +111,21 @@ def test_zone_type_filter_and_datetime(client):
 @pytest.mark.parametrize(
     "query",
     [
-        "foo=1", "limit=0", "limit=abc", "limit=-5", "offset=-1", "bbox=1,2,3", "bbox=a,b,c,d",
-        "bbox=112,40,113,38", "bbox=112,95,113,96", "datetime=yesterday", "datetime=../..",
-        "datetime=2025-03-01/2025-01-01", "type=factory", "city_adcode=110000", "f=xml",
+        "foo=1",
+        "limit=0",
+        "limit=abc",
+        "limit=-5",
+        "offset=-1",
+        "bbox=1,2,3",
+        "bbox=a,b,c,d",
+        "bbox=112,40,113,38",
+        "bbox=112,95,113,96",
+        "datetime=yesterday",
+        "datetime=../..",
+        "datetime=2025-03-01/2025-01-01",
+        "type=factory",
+        "city_adcode=110000",
+        "f=xml",
         "limit=5&limit=6",
     ],
 )
@@ -115,14 +134,20 @@ def test_bad_parameters_get_400_with_code_and_description(client, query):
     assert set(doc) == {"code", "description"} and doc["description"]
 
 
-@pytest.mark.parametrize("url", ["/ogcapi/collections?x=1", "/ogcapi?limit=3", "/ogcapi/conformance?f=geojson"])
+@pytest.mark.parametrize(
+    "url", ["/ogcapi/collections?x=1", "/ogcapi?limit=3", "/ogcapi/conformance?f=geojson"]
+)
 def test_unknown_parameters_everywhere(client, url):
     get_json(client, url, status=400)
 
 
 @pytest.mark.parametrize(
-    "url", ["/ogcapi/collections/nope", "/ogcapi/collections/nope/items",
-            "/ogcapi/collections/zones/items/no-such-zone"],
+    "url",
+    [
+        "/ogcapi/collections/nope",
+        "/ogcapi/collections/nope/items",
+        "/ogcapi/collections/zones/items/no-such-zone",
+    ],
 )
 def test_unknown_collections_and_features_are_404(client, url):
     _, doc = get_json(client, url, status=404)
@@ -132,7 +157,10 @@ def test_unknown_collections_and_features_are_404(client, url):
 def test_single_feature(client):
     r, doc = get_json(client, "/ogcapi/collections/counties/items/140703")
     assert r.mimetype == "application/geo+json"
-    assert doc["properties"]["name"] == "太谷区" and doc["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert doc["properties"]["name"] == "太谷区" and doc["geometry"]["type"] in (
+        "Polygon",
+        "MultiPolygon",
+    )
     assert "太谷区".encode() in r.data  # UTF-8, not \u escapes
 
 
@@ -151,9 +179,15 @@ def test_content_negotiation(client, headers, query, mimetype):
 
 
 def test_html_for_every_resource(client):
-    for url in ["/ogcapi?f=html", "/ogcapi/conformance?f=html", "/ogcapi/collections?f=html",
-                "/ogcapi/collections/zones?f=html", "/ogcapi/collections/zones/items?f=html",
-                "/ogcapi/collections/zones/items/taigu-etdz?f=html", "/ogcapi/api.html"]:
+    for url in [
+        "/ogcapi?f=html",
+        "/ogcapi/conformance?f=html",
+        "/ogcapi/collections?f=html",
+        "/ogcapi/collections/zones?f=html",
+        "/ogcapi/collections/zones/items?f=html",
+        "/ogcapi/collections/zones/items/taigu-etdz?f=html",
+        "/ogcapi/api.html",
+    ]:
         r = client.get(url)
         assert r.status_code == 200 and r.mimetype == "text/html", url
         assert "Content-Security-Policy" in r.headers
@@ -163,9 +197,13 @@ def test_html_for_every_resource(client):
 def test_etag_and_conditional_get(client):
     r = client.get("/ogcapi/collections/counties/items?limit=5")
     etag = r.headers["ETag"]
-    again = client.get("/ogcapi/collections/counties/items?limit=5", headers={"If-None-Match": etag})
+    again = client.get(
+        "/ogcapi/collections/counties/items?limit=5", headers={"If-None-Match": etag}
+    )
     assert again.status_code == 304 and again.data == b""
-    other = client.get("/ogcapi/collections/counties/items?limit=6", headers={"If-None-Match": etag})
+    other = client.get(
+        "/ogcapi/collections/counties/items?limit=6", headers={"If-None-Match": etag}
+    )
     assert other.status_code == 200 and other.headers["ETag"] != etag
 
 
@@ -173,7 +211,9 @@ def test_cors_and_head(client):
     r = client.get("/ogcapi/collections", headers={"Origin": "http://example.org"})
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     h = client.head("/ogcapi/collections/zones/items")
-    assert h.status_code == 200 and h.data == b"" and h.headers["Access-Control-Allow-Origin"] == "*"
+    assert (
+        h.status_code == 200 and h.data == b"" and h.headers["Access-Control-Allow-Origin"] == "*"
+    )
 
 
 def test_openapi_declares_queryables_as_parameters(client):

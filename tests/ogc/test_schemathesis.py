@@ -16,8 +16,12 @@ from webmap import create_app  # noqa: E402
 APP = create_app({"TESTING": True})
 schema = schemathesis.openapi.from_wsgi("/ogcapi/api", APP)
 schema.config.base_url = "http://localhost/ogcapi"
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @schema.parametrize()
