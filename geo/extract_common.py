@@ -19,7 +19,7 @@ MAX_SENTENCE = 400  # characters; real sentences in this genre stay well below
 # The nearest keyword before an amount decides what the amount is. Longest alternatives first.
 _KEYWORDS = re.compile(
     r"年度计划投资|年度投资|计划总投资|总投资额|投资总额|总投资|签约投资|签约金额|累计完成投资|完成投资"
-    r"|累计投资|已完成投资|工业投资|固定资产投资|技改投资|新增投资|计划投资|投资"
+    r"|累计投资|已完成投资|工业投资|固定资产投资|技改投资|新增投资|计划投资|投资额|投资"
     r"|年产值|新增产值|产值|增加值|营业收入|营收|收入|销售额|销售|利税|税收|利润|授信|贷款|融资|基金"
     r"|技改资金|专项资金|资金|奖励|补助|补贴|合同金额|中标|金额|出口|进出口|交易额|总额"
 )
@@ -72,6 +72,7 @@ INVESTMENT_KEYWORDS = {
     "总投资",
     "签约投资",
     "签约金额",
+    "投资额",
     "投资",
 }
 # Between keyword and amount only short glue may stand ("总投资达", "预计完成" makes it spend).
@@ -114,7 +115,9 @@ def classify(text: str, amount: Amount, floor: int) -> Classified:
         return Classified(amount, "other", word, best.start())
     if word in INVESTMENT_KEYWORDS:
         before = text[max(floor, best.start() - 4) : best.start()]
-        if word == "投资" and re.search(r"(年度|今年|全年|计划|工业|技改|新增)$", before):
+        if word in ("投资", "投资额") and re.search(
+            r"(年度|今年|全年|计划|工业|技改|新增)$", before
+        ):
             return Classified(amount, "annual_plan", word, best.start())
         return Classified(amount, "investment", word, best.start())
     return Classified(amount, _KEYWORD_KIND.get(word, "other"), word, best.start())

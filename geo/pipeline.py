@@ -63,18 +63,16 @@ def _placement_fields(p: Placement) -> dict:
     }
 
 
-def _zone_records(mentions, gazetteer: Gazetteer) -> tuple[list[dict], dict[str, Zone | None]]:
+def _zone_records(mentions, gazetteer: Gazetteer) -> list[dict]:
     """One record per distinct zone, first mention's span, every mention listed."""
     records: dict[str, dict] = {}
-    matched: dict[str, Zone | None] = {}
     for m in mentions:
         zone = gazetteer.match(m.name)
-        matched[m.name] = zone
         key = zone.zone_id if zone else m.name
         if key in records:
             records[key]["mentions"].append(list(m.span))
             continue
-        placement = _zone_placement(zone, getattr(m, "place_prefix", None))
+        placement = _zone_placement(zone, m.place_prefix)
         records[key] = {
             "name": zone.name if zone else m.name,
             "mention": m.name,
@@ -86,14 +84,23 @@ def _zone_records(mentions, gazetteer: Gazetteer) -> tuple[list[dict], dict[str,
             "span": list(m.span),
             "mentions": [list(m.span)],
         }
-    return list(records.values()), matched
+    return list(records.values())
 
 
-def _project_record(p, gazetteer: Gazetteer, matched: dict) -> dict:
-    zone = matched.get(p.zone_name) if p.zone_name else None
-    if zone is None and p.zone_name:
-        zone = gazetteer.match(p.zone_name)
-    placement = _zone_placement(zone, None) if zone else geocode.unplaced("no zone stated")
+def _zone_by_name(name: str | None, gazetteer: Gazetteer, prefixes: dict) -> tuple:
+    """(gazetteer zone or None, placement) for a zone named in the text.
+
+    A zone the gazetteer does not know is placed from its own place prefix (太原高新区 →
+    太原市), exactly as its zone record is.
+    """
+    if not name:
+        return None, geocode.unplaced("no zone stated")
+    zone = gazetteer.match(name)
+    return zone, _zone_placement(zone, prefixes.get(name))
+
+
+def _project_record(p, gazetteer: Gazetteer, prefixes: dict) -> dict:
+    zone, placement = _zone_by_name(p.zone_name, gazetteer, prefixes)
     if p.place_name:
         within = placement.city_adcode
         adcode, reason = resolve_place(p.place_name, within=within)
@@ -123,10 +130,12 @@ def _project_record(p, gazetteer: Gazetteer, matched: dict) -> dict:
     }
 
 
-def _batch_record(b, gazetteer: Gazetteer) -> dict:
-    zone = gazetteer.match(b.place) if b.scope == "zone" and b.place else None
-    if zone is not None:
-        adcode, reason = zone.county_adcode or zone.city_adcode, None
+def _batch_record(b, gazetteer: Gazetteer, prefixes: dict) -> dict:
+    zone, reason = None, None
+    if b.scope == "zone" and b.place:
+        zone, placement = _zone_by_name(b.place, gazetteer, prefixes)
+        adcode = placement.county_adcode or placement.city_adcode
+        reason = placement.reason
     elif b.scope == "province":
         adcode, reason = resolve_place(b.place or "山西省")
     elif b.place:
@@ -154,10 +163,11 @@ def process_text(
 ) -> DocumentResult:
     """Extract and geocode one decoded article."""
     ex = extract(text, reference_date)
-    zones, matched = _zone_records(ex.zones, gazetteer)
+    zones = _zone_records(ex.zones, gazetteer)
+    prefixes = {m.name: m.place_prefix for m in ex.zones}
     result = DocumentResult(source=source, text=text, date=ex.date, zones=zones)
-    result.projects = [_project_record(p, gazetteer, matched) for p in ex.projects]
-    batches = [_batch_record(b, gazetteer) for b in ex.batches]
+    result.projects = [_project_record(p, gazetteer, prefixes) for p in ex.projects]
+    batches = [_batch_record(b, gazetteer, prefixes) for b in ex.batches]
     # Only figures of a dated "三个一批" round are batches. Cumulative or undated groups
     # ("累计签约项目62个", "2024年以来") stay visible as facts so no one sums them with rounds.
     result.batches = [b for b in batches if b["period"] is None]

@@ -1,0 +1,67 @@
+"""Extraction + geocoding on short articles of the genre that the seeds do not contain."""
+
+from datetime import date
+
+import pytest
+
+from geo.gazetteer import Gazetteer
+from geo.pipeline import process_text
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return Gazetteer.from_csv()
+
+
+def run(text, gazetteer):
+    return process_text(text, "t.txt", gazetteer, date(2025, 4, 10))
+
+
+def test_zone_unknown_to_the_gazetteer_places_its_projects(gazetteer):
+    r = run("3月18日，大同经济技术开发区总投资50亿元的氢能产业园项目开工建设。", gazetteer)
+    (zone,) = r.zones
+    assert zone["new"] and zone["zone_id"] is None and zone["city_adcode"] == "140200"
+    (project,) = r.projects
+    assert project["investment_cny"] == 5_000_000_000 and project["stage"] == "started"
+    assert (project["city_adcode"], project["precision"]) == ("140200", "city")
+
+
+def test_narrower_place_in_the_text_wins(gazetteer):
+    r = run("在上党区，投资额达5.6亿元的现代物流园项目正在加快建设。", gazetteer)
+    (project,) = r.projects
+    assert project["county_adcode"] == "140404" and project["precision"] == "county"
+    assert project["stage"] == "under_construction"
+
+
+def test_projects_outside_shanxi_are_never_placed(gazetteer):
+    r = run("郑州经开区总投资20亿元的汽车零部件项目签约落户。", gazetteer)
+    (project,) = r.projects
+    assert project["lon"] is None and project["precision"] is None
+    assert "郑州" in project["unplaced_reason"]
+
+
+def test_zone_scope_batch_of_a_new_zone_is_placed(gazetteer):
+    r = run(
+        "3月18日，太原高新区举行“三个一批”重点项目集中签约仪式，共签约项目15个，总投资86.5亿元。",
+        gazetteer,
+    )
+    batches = [b for b in r.batches if b["kind"] == "signed"]
+    assert batches and batches[0]["adcode"] == "140100"
+
+
+def test_non_investment_figures_stay_facts(gazetteer):
+    r = run(
+        "阳泉经开区今年计划投资30亿元，累计完成投资12亿元，为企业协调授信5亿元，"
+        "总投资3亿元的传感器项目预计年产值10亿元。",
+        gazetteer,
+    )
+    assert [p["investment_cny"] for p in r.projects] == [300_000_000]
+    kinds = {f["kind"] for f in r.facts}
+    assert {"annual_plan", "cumulative_investment", "credit", "output"} <= kinds
+
+
+def test_traditional_text_gives_the_same_records(gazetteer):
+    simplified = run("晋城经济技术开发区总投资15亿元的光电产业园项目正式投产。", gazetteer)
+    traditional = run("晉城經濟技術開發區總投資15億元的光電產業園項目正式投產。", gazetteer)
+    assert simplified.projects == traditional.projects
+    assert simplified.projects[0]["zone_id"] == "jincheng-etdz"
