@@ -36,6 +36,7 @@ def base_map(options: MapOptions | None = None, bounds=SHANXI_BOUNDS) -> folium.
     """An empty map whose scripts and styles come from the app's own origin."""
     options = options or MapOptions()
     m = folium.Map(location=[37.6, 112.3], zoom_start=7, tiles=None, control_scale=True)
+    m.options["maxZoom"] = 18  # markercluster needs it even without any tile layer
     m.default_js, m.default_css = list(LEAFLET_JS), list(LEAFLET_CSS)
     add_basemap(m, options.basemap, options.tianditu_key)
     m.fit_bounds(bounds)

@@ -211,9 +211,14 @@
     var markers = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
     var byId = {};
     cfg.zones.forEach(function (z) {
-      var mk = L.circleMarker(z.latlng, {
-        radius: 8, color: "#fff", weight: 1.5, fillColor: z.color, fillOpacity: 0.95,
-        className: "atlas-zone atlas-zone-" + z.type,
+      // A DivIcon marker, not a circleMarker: markercluster's zoomToShowLayer waits for an
+      // icon element, and icons are focusable (keyboard users can open popups).
+      var dot = el("span", "atlas-zone-dot");
+      dot.style.background = z.color;
+      var mk = L.marker(z.latlng, {
+        icon: L.divIcon({ html: dot, className: "atlas-zone atlas-zone-" + z.type, iconSize: [16, 16] }),
+        title: z.name,
+        alt: z.name,
       });
       mk.atlasZone = z.id;
       mk.bindTooltip(el("span", null, z.name + " · " + z.typeLabel));
