@@ -34,7 +34,8 @@ class AtlasPage(Figure):
 
     _template = Template(
         '<!DOCTYPE html>\n<html lang="{{ this.lang }}">\n<head>\n'
-        '<meta charset="utf-8">\n<link rel="icon" href="data:,">\n<title>{{ this.title_html }}</title>\n'
+        '<meta charset="utf-8">\n<link rel="icon" href="data:,">\n'
+        "<title>{{ this.title_html }}</title>\n"
         "{{ this.header.render(**kwargs) }}\n</head>\n"
         '<body class="{{ this.body_class }}">\n{{ this.before }}\n'
         '<div class="atlas-map" role="region" aria-label="{{ this.label_html }}">\n'

@@ -46,8 +46,10 @@ def test_geojson_is_rfc7946_utf8_6_decimals(client):
 
 
 def test_unplaced_rows_have_null_geometry(client):
+    projects = {f["properties"]["project_id"]: f for f in features(client, "/api/projects.geojson")}
+    assert projects["P008"]["geometry"] is None
     zones = {f["properties"]["zone_id"]: f for f in features(client, "/api/zones.geojson")}
-    assert zones["Z008"]["geometry"] is None
+    assert zones["Z008"]["properties"]["precision"] == "province"  # no place: province seat
     assert zones["Z005"]["properties"]["name"] == "<img src=x onerror=alert(1)>"
 
 
