@@ -17,6 +17,7 @@ from datetime import date
 from geo.dates import detect_published
 from geo.extract_batches import BatchFigure, check_sums, find_batches
 from geo.extract_common import Document, classify
+from geo.extract_places import lookup, place_pattern
 from geo.extract_zones import ZoneMention, zone_key
 from geo.text import normalise
 
@@ -53,6 +54,8 @@ _CAPACITY = re.compile(
     r"|\d+(?:\.\d+)?(?:MW|GW|MWh|GWh|万千瓦)(?:/\d+(?:\.\d+)?(?:MWh|GWh))?"
 )
 _STAGES = [
+    ("建成投产", "in_production"),
+    ("竣工投产", "in_production"),
     ("即将投产", "under_construction"),
     ("加快建设", "under_construction"),
     ("正在建设", "under_construction"),
@@ -76,6 +79,8 @@ _STAGES = [
 ]
 _STAGE_RE = re.compile("|".join(w for w, _ in _STAGES))
 _FUTURE_BEFORE = re.compile(r"(将|尽快|计划|预计|拟|力争|争取|明年|今年|年内|推动|确保|待)$")
+# A stage verb later in a clause that opens with one of these is a plan: 预计三季度投产.
+_FUTURE_CLAUSE = re.compile(r"(?:该?项目|全部|均)?(?:预计|计划|将|拟|力争|争取|确保|有望)")
 
 
 @dataclass(frozen=True)
@@ -251,13 +256,46 @@ def _projects(doc: Document) -> tuple[list[ProjectMention], set[int]]:
                 capacity=_capacity(name, _after_name(text, ne, sent.end)),
                 stage=_stage(doc, name, sent.start, sent.end, ne),
                 date=next((r.iso for r, _ in doc.dates_in(sent.start, sent.end)), None),
-                place_name=_place_for(doc, first, sent, zone),
+                place_name=_name_place(name) or _place_for(doc, first, sent, zone),
                 span=(ns, ne),
                 amount_span=amount.span,
                 qualifier=amount.qualifier,
             )
         )
-    return out, used
+    return _companies_from_next_sentence(doc, out), used
+
+
+def _companies_from_next_sentence(
+    doc: Document, projects: list[ProjectMention]
+) -> list[ProjectMention]:
+    """ "…的X项目正在加快建设。该项目由Y有限公司投资建设" - the company in the next sentence of
+    the paragraph, when it says 该项目/项目 and its sentence names only one project, or when it
+    names the project itself ("其中，X项目由Y公司投资建设")."""
+    per_sentence: dict[int, int] = {}
+    for p in projects:
+        key = doc.sentence_at(p.span[0]).start
+        per_sentence[key] = per_sentence.get(key, 0) + 1
+    out = []
+    for p in projects:
+        sent = doc.sentence_at(p.span[0])
+        company = p.company
+        if company is None and sent.end < len(doc.text):
+            nxt = doc.sentence_at(sent.end)
+            if nxt.paragraph == sent.paragraph and nxt.start == sent.end:
+                subject = "|".join(
+                    (
+                        re.escape(p.name),
+                        *(["该项目", "项目"] if per_sentence[sent.start] == 1 else []),
+                    )
+                )
+                mo = re.compile(
+                    r"(?:其中[，,]?)?(?:" + subject + r")(?:由|系)(?P<c>" + _COMPANY.pattern + r")"
+                    r"(?:投资)?(?:建设|实施|承建|投建)"
+                ).match(doc.text, nxt.start, nxt.end)
+                if mo:
+                    company = _trim_company(mo.group("c"))
+        out.append(p if company == p.company else replace(p, company=company))
+    return out
 
 
 def _bind_name(doc: Document, kw_start: int, amount_end: int, s_start: int, s_end: int):
@@ -299,6 +337,18 @@ def _zone_for(doc: Document, name: str, pos: int, sent) -> str | None:
         if zones:
             return zones[-1].name
     return doc.zone_context(sent, pos)
+
+
+def _name_place(name: str) -> str | None:
+    """A Shanxi county or city written in full at the start of the project's name
+    ("怀仁市陶瓷智能制造项目"); short forms (和顺, 太原) are brand words too often to count."""
+    mo = place_pattern().match(name)
+    if mo is None:
+        return None
+    place = lookup(mo.group(0))
+    if place is None or place.adcode is None or place.level == "province":
+        return None
+    return place.full if place.full == mo.group(0) else None
 
 
 def _place_for(doc: Document, pos: int, sent, zone: str | None) -> str | None:
@@ -393,6 +443,10 @@ def _stage_in(text: str, start: int, end: int, anchor: int) -> str | None:
         word = mo.group(0)
         if word != "即将投产":
             if _FUTURE_BEFORE.search(text[max(start, mo.start() - 3) : mo.start()]):
+                continue
+            clause = max(text.rfind("，", start, mo.start()), text.rfind(",", start, mo.start()))
+            clause = max(clause + 1, start)
+            if mo.start() - clause <= 16 and _FUTURE_CLAUSE.match(text, clause, mo.start()):
                 continue
             if text.startswith(("后", "筹备", "准备", "率"), mo.end()):
                 continue

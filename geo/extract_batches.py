@@ -79,13 +79,14 @@ def find_batches(doc: Document) -> tuple[list[_Batch], set[int]]:
     for p_index, (ps, pe) in enumerate(doc.paragraphs):
         if not _round_context(doc, p_index):
             continue
+        previous: tuple[str, str | None] | None = None
         for mo in _iter_marks(text, ps, pe):
             groups = mo.groupdict()
             word = groups.get("kind") or groups.get("kind2")
             kind = _KIND[word] if word else "all"
             n = int(groups.get("n") or groups.get("n2"))
             inv, out_cny, end, starts = _amounts_after(doc, mo.end(), pe)
-            scope, place = _batch_place(doc, mo.start(), p_index)
+            scope, place = previous = _batch_place(doc, mo.start(), p_index, previous)
             out.append(
                 _Batch(
                     scope,
@@ -154,24 +155,41 @@ def _amounts_after(doc: Document, pos: int, limit: int):
     return inv, output, end, tuple(starts)
 
 
-def _batch_place(doc: Document, pos: int, p_index: int) -> tuple[str, str | None]:
-    """The place a batch belongs to: first city/county written in its sentence before it, else
-    the section heading ("长治："), else the first place of an earlier sentence of the paragraph."""
+def _batch_place(
+    doc: Document, pos: int, p_index: int, previous: tuple[str, str | None] | None = None
+) -> tuple[str, str | None]:
+    """The place a batch belongs to: the first city/county written in its sentence before it,
+    else the zone written there ("太原高新区举行“三个一批”…，共签约项目15个"), else 全省, else
+    the section heading ("长治："), else the place of the figure before it in the paragraph
+    ("全省开发区共签约项目350个…；开工项目320个…"), else the first place - or zone - of an
+    earlier sentence of the paragraph."""
     sent = doc.sentence_at(pos)
     before = doc.text[sent.start : pos]
     found = doc.places_in(sent.start, pos, ("city", "county"))
     if found:
         return _scope(found[0][1])
+    zones = doc.zones_in(sent.start, pos)
+    if zones:
+        return "zone", zones[-1].name
+    if "全省" in before:
+        return "province", "山西省"
     heading = _heading_place(doc, p_index)
     if heading is not None:
         return _scope(heading)
+    if previous is not None and previous[1] is not None:
+        return previous
     ps = doc.paragraphs[p_index][0]
-    for s in reversed([s for s in doc.sentences if ps <= s.start < sent.start]):
+    earlier = list(reversed([s for s in doc.sentences if ps <= s.start < sent.start]))
+    for s in earlier:
         found = doc.places_in(s.start, s.end, ("city", "county"))
         if found:
             return _scope(found[0][1])
-    if "全省" in before:
-        return "province", "山西省"
+    for s in earlier:
+        zones = doc.zones_in(s.start, s.end)
+        if zones:
+            return "zone", zones[-1].name
+        if "全省" in doc.text[s.start : s.end]:
+            return "province", "山西省"
     return "unknown", None
 
 
@@ -275,7 +293,9 @@ def _dedupe(batches: list[_Batch]) -> list[_Batch]:
             kept[key] = b
         elif first.output is None and b.output is not None:
             kept[key] = replace(first, output=b.output)
-    return list(kept.values())
+    # A headline count without its amount ("…活动签约项目15个") repeats the article's figure.
+    with_amount = {k[:4] + k[5:] for k in kept if k[4] is not None}
+    return [b for k, b in kept.items() if k[4] is not None or k[:4] + k[5:] not in with_amount]
 
 
 def check_sums(batches: list[_Batch]) -> list[str]:

@@ -196,22 +196,60 @@ class Document:
     def zone_context(self, sent: Sentence, pos: int) -> str | None:
         """The zone a sentence without a named zone is about: the only zone named in its
         paragraph before pos, else - when a bare 经开区/开发区/园区 refers back - the last zone
-        named before, provided no other zone was named in between (3000 characters at most)."""
+        named before, provided no other zone was named in between (3000 characters at most),
+        else the zone the whole article is about (see :attr:`title_zone`).
+
+        A paragraph opening with 其中 ("其中，投资20亿元的…项目") lists parts of the figure
+        before it, so the paragraph before counts as its own. A county written in the sentence
+        before the project ("在洪洞县，…") overrides any zone inherited from elsewhere.
+        """
+        zone = self._inherited_zone(sent, pos)
+        if zone is None:
+            return None
+        clause = self.text.rfind("，", sent.start, pos)
+        counties = self.places_in(sent.start, max(sent.start, clause), ("county",))
+        if counties and all(not _zone_in(zone, place) for _, place in counties):
+            return None  # 在榆次区，投资…的X项目: not in the 介休 zone of the paragraph
+        return zone.name
+
+    def _inherited_zone(self, sent: Sentence, pos: int) -> _Raw | None:
         ps, _ = self.paragraphs[sent.paragraph]
+        if sent.paragraph > 0 and self.text.startswith("其中", ps):
+            ps = self.paragraphs[sent.paragraph - 1][0]
         in_paragraph = self.zones_in(ps, pos)
         if len({zone_key(z.name) for z in in_paragraph}) == 1:
-            return in_paragraph[-1].name
+            return in_paragraph[-1]
         if in_paragraph:
             return None
         mo = _ZONE_ANAPHOR.search(self.text, ps, pos)
-        if mo is None:
+        if mo is not None:
+            earlier = [z for z in self.zones if z.end <= ps and z.start >= ps - 3000]
+            if earlier:
+                last = earlier[-1]
+                wanted = _ANAPHOR_TYPES.get(mo.group(1))
+                return last if wanted is None or last.type in wanted else None
+        return self.title_zone
+
+    @cached_property
+    def title_zone(self) -> _Raw | None:
+        """The zone an article is about: named in its headline (the short lines before the
+        first sentence that ends with 。), when every zone the article names is that zone or a
+        part of it ("忻州经开区一季度重点项目建设提速" … "在忻州经开区智能制造产业园，…")."""
+        headline = None
+        for ps, pe in self.paragraphs[:4]:
+            line = self.text[ps:pe]
+            if len(line) > 40 or "。" in line:
+                break
+            zones = self.zones_in(ps, pe)
+            if zones:
+                headline = zones[0]
+                break
+        if headline is None:
             return None
-        earlier = [z for z in self.zones if z.end <= ps and z.start >= ps - 3000]
-        if not earlier:
-            return None
-        last = earlier[-1]
-        wanted = _ANAPHOR_TYPES.get(mo.group(1))
-        return last.name if wanted is None or last.type in wanted else None
+        key = zone_key(headline.name)
+        if all(zone_key(z.name).startswith(key) for z in self.zones):
+            return headline
+        return None
 
     def dates_in(self, start: int, end: int):
         """Dates in a sentence range; a year written in the same sentence anchors M月D日."""
@@ -222,8 +260,16 @@ class Document:
             yield ref, start
 
 
+def _zone_in(zone: _Raw, county: Place) -> bool:
+    """Can the zone lie in the county? Its place prefix names that county or its city."""
+    place = lookup(zone.place) if zone.place else None
+    if place is None or place.adcode is None:
+        return zone.place is None
+    return place.adcode in (county.adcode, county.city_adcode)
+
+
 def _in_company(text: str, end: int) -> bool:
     """Is the place at ``end`` the start of a company name (山西海诺科技股份有限公司)?"""
     tail = text[end : end + 24]
     mo = re.match(r"[\u4e00-\u9fff（）()]{0,20}?(有限公司|有限责任公司|集团|公司)", tail)
-    return mo is not None and not re.search(r"[，。、的在]", mo.group(0))
+    return mo is not None and not re.search(r"[，。、的在与同将]", mo.group(0))
