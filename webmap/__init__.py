@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["atlas_store"] = Store.load(app.config["DATA_DIR"] or DATA_DIR)
     app.extensions["atlas_pages"] = pages.PageCache(app.config["PAGE_CACHE_SIZE"])
+    app.extensions["atlas_downloads"] = pages.PageCache(64)  # filtered download bodies
     app.register_blueprint(assets.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)

@@ -71,17 +71,25 @@ TABLES = {
 }
 
 
+def _cached(key, build) -> bytes:
+    """Download bodies are pure functions of their parameters: keep the recent ones."""
+    return current_app.extensions["atlas_downloads"].get(key, build)
+
+
 def _table(table: str, fmt: str):
     fmt = _format(fmt)
     p = params.parse(request.args, table)
     rows_of, fields, shape = TABLES[table]
     kwargs = {"shapes": store().shapes} if table == "batches" else {}
-    rows = rows_of(store().data, params.filters(p), p.get("bbox"), **kwargs)
-    if fmt == "geojson":
-        body = export.feature_collection(rows)
-    else:
-        body = export.table_csv(rows, fields, shape)
-    return _send(body, fmt, _name(f"shanxi-{table}", p), p)
+
+    def build() -> bytes:
+        rows = rows_of(store().data, params.filters(p), p.get("bbox"), **kwargs)
+        if fmt == "geojson":
+            return export.feature_collection(rows)
+        return export.table_csv(rows, fields, shape)
+
+    key = (table, fmt, tuple((k, v) for k, v in p.items() if k != "download"))
+    return _send(_cached(key, build), fmt, _name(f"shanxi-{table}", p), p)
 
 
 @bp.route("/api/zones.<fmt>")
@@ -117,17 +125,20 @@ def boundary_layer(level: str, fmt: str):
                 f'attachment; filename="shanxi-{level}.geojson"'
             )
         return response
-    units = store().units[level]
-    if level == "province":
-        metrics = units.set_index("adcode")[[]]
-    else:
-        metrics = aggregate.all_metrics(store().data, level, params.filters(p))
-    rows = export.boundary_rows(units, metrics, p.get("bbox"))
-    if fmt == "geojson":
-        body = export.feature_collection(rows)
-    else:
-        body = export.table_csv(rows, export.BOUNDARY_FIELDS + list(metrics.columns), "wkt")
-    return _send(body, fmt, _name(f"shanxi-{level}", p), p)
+
+    def build() -> bytes:
+        units = store().units[level]
+        if level == "province":
+            metrics = units.set_index("adcode")[[]]
+        else:
+            metrics = aggregate.all_metrics(store().data, level, params.filters(p))
+        rows = export.boundary_rows(units, metrics, p.get("bbox"))
+        if fmt == "geojson":
+            return export.feature_collection(rows)
+        return export.table_csv(rows, export.BOUNDARY_FIELDS + list(metrics.columns), "wkt")
+
+    key = ("boundaries", level, fmt, tuple(filtered.items()))
+    return _send(_cached(key, build), fmt, _name(f"shanxi-{level}", p), p)
 
 
 @bp.route("/geo/<level>.<datum>.json")

@@ -76,6 +76,7 @@ def zone_content(store, zone_id: str, lang: str) -> dict:
         "level_label": i18n.pick(i18n.LEVELS.get(zone["level"], (zone["level"] or "–",) * 2), lang),
         "precision": i18n.pick(i18n.PRECISIONS.get(zone["precision"], ("–", "–")), lang),
         "places": places,
+        "sep": ": " if lang == "en" else "：",
         "lang_q": _lang_q(lang),
         "projects": _projects(own, lang),
         "batches": _batches(own_batches, lang),

@@ -6,6 +6,7 @@ Embeds (``/embed/...``) are the same maps without chrome, framable by any origin
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from markupsafe import Markup
 
 import boundaries
 from webmap import assets, i18n, maps, pages, params, records
@@ -154,7 +155,9 @@ def choropleth_page(p: dict, embed: bool) -> pages.Page:
             for n in CHOROPLETH_SELECTS
         ]
         hidden = [(k, v) for k, v in p.items() if k not in CHOROPLETH_SELECTS]
-        form = render_template("_choropleth_form.html", selects=selects, params=p, hidden=hidden)
+        form = Markup(  # already escaped by its own template
+            render_template("_choropleth_form.html", selects=selects, params=p, hidden=hidden)
+        )
         before, after = chrome(
             p,
             opts,

@@ -76,7 +76,20 @@
   function fullscreen(map, cfg) {
     control("topleft", function (box, m) {
       box.classList.add("leaflet-bar");
-      var b = el("a", "atlas-fullscreen", "⛶", box);
+      var b = el("a", "atlas-fullscreen", null, box);
+      // An inline SVG icon built with DOM calls: no icon font, no HTML strings.
+      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("viewBox", "0 0 16 16");
+      svg.setAttribute("width", "16");
+      svg.setAttribute("height", "16");
+      svg.setAttribute("aria-hidden", "true");
+      var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("d", "M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5");
+      path.setAttribute("fill", "none");
+      path.setAttribute("stroke", "#333");
+      path.setAttribute("stroke-width", "2");
+      svg.appendChild(path);
+      b.appendChild(svg);
       b.href = "#";
       b.setAttribute("role", "button");
       b.title = cfg.text.fullscreen;

@@ -1,0 +1,70 @@
+"""Screenshots of the main pages into ``docs/`` (for the README).
+
+    PYTHONPATH=. python bench/screenshots.py
+
+Serves the app (data/ as committed) on a loopback port with ``basemap=none`` so the
+pictures need no network, and drives Debian's chromium through Playwright. English
+labels: the build machine has no CJK font (install ``fonts-noto-cjk`` for Chinese).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = {
+    "overview.png": "/?basemap=none&lang=en",
+    "choropleth-county.png": "/choropleth?level=county&metric=zones&k=4&basemap=none&lang=en",
+    "choropleth-city.png": "/choropleth?metric=batch_investment&lang=en&basemap=none",
+    "zone.png": None,  # the zone with the most projects
+    "embed-builder.png": "/embed?lang=en",
+}
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from webmap import create_app
+
+    app = create_app({"DEFAULT_BASEMAP": "none"})
+    projects = app.extensions["atlas_store"].data.projects
+    busiest = projects["zone_id"].dropna().value_counts()
+    SHOTS["zone.png"] = (
+        f"/zones/{busiest.index[0] if len(busiest) else 'Z001'}?basemap=none&lang=en"
+    )
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_port}"
+    out = ROOT / "docs"
+    out.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 820})
+        for name, url in SHOTS.items():
+            page.goto(base + url)
+            if name != "embed-builder.png":
+                page.wait_for_selector("html[data-atlas-ready='1']", state="attached")
+            page.wait_for_timeout(800)  # let marker clusters finish their animation
+            page.screenshot(path=str(out / name), full_page=name == "zone.png")
+            print(out / name)
+        browser.close()
+    httpd.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
