@@ -8,6 +8,7 @@ is already counted in the batch total, so the two must never be added together.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,9 +107,14 @@ def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
+def _known(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
 def _points(lons, lats) -> list:
+    """WGS-84 points, ``None`` where a coordinate is missing (None or NaN)."""
     return [
-        shapely.Point(x, y) if x is not None and y is not None else None
+        shapely.Point(x, y) if _known(x) and _known(y) else None
         for x, y in zip(lons, lats, strict=True)
     ]
 
