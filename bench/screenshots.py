@@ -24,9 +24,10 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Chinese pages need a CJK font on the machine taking the screenshots (Debian: fonts-noto-cjk).
 SHOTS = {
-    "overview.png": "/?basemap=none&lang=en",
-    "choropleth-county.png": "/choropleth?level=county&metric=zones&k=4&basemap=none&lang=en",
+    "overview.png": "/?basemap=none",
+    "choropleth-county.png": "/choropleth?level=county&metric=investment&k=4&basemap=none",
     "choropleth-city.png": "/choropleth?metric=batch_investment&lang=en&basemap=none",
     "zone.png": None,  # the zone with the most projects
     "embed-builder.png": "/embed?lang=en",
@@ -44,7 +45,7 @@ def main() -> int:
     projects = app.extensions["atlas_store"].data.projects
     busiest = projects["zone_id"].dropna().value_counts()
     SHOTS["zone.png"] = (
-        f"/zones/{busiest.index[0] if len(busiest) else 'Z001'}?basemap=none&lang=en"
+        f"/zones/{busiest.index[0] if len(busiest) else 'Z001'}?basemap=none"
     )
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
