@@ -66,38 +66,26 @@ def _quote(text: str, span) -> str:
     return snippet if len(snippet) <= _QUOTE_CHARS else snippet[: _QUOTE_CHARS - 1] + "…"
 
 
-def project_rows(doc_id: str, text: str, projects: list[dict]) -> list[dict]:
+def _rows(doc_id: str, text: str, records: list[dict], columns: list[str], make_id) -> list[dict]:
+    """Table rows of one document's records: schema columns, id, span and quoted source."""
     rows = []
-    for p in projects:
-        start, end = p["span"]
-        rows.append(
-            {
-                **{c: p.get(c) for c in PROJECT_COLUMNS},
-                "project_id": f"{doc_id.split('_')[0]}-p{start}",
-                "doc_id": doc_id,
-                "span_start": start,
-                "span_end": end,
-                "quote": _quote(text, p["span"]),
-            }
-        )
+    for record in records:
+        start, end = record["span"]
+        row = {c: record.get(c) for c in columns}
+        row.update(doc_id=doc_id, span_start=start, span_end=end, quote=_quote(text, (start, end)))
+        row[columns[0]] = make_id(doc_id.split("_")[0], start, record)
+        rows.append(row)
     return rows
+
+
+def project_rows(doc_id: str, text: str, projects: list[dict]) -> list[dict]:
+    return _rows(doc_id, text, projects, PROJECT_COLUMNS, lambda doc, start, _: f"{doc}-p{start}")
 
 
 def batch_rows(doc_id: str, text: str, batches: list[dict]) -> list[dict]:
-    rows = []
-    for b in batches:
-        start, end = b["span"]
-        rows.append(
-            {
-                **{c: b.get(c) for c in BATCH_COLUMNS},
-                "batch_id": f"{doc_id.split('_')[0]}-b{start}-{b['kind']}",
-                "doc_id": doc_id,
-                "span_start": start,
-                "span_end": end,
-                "quote": _quote(text, b["span"]),
-            }
-        )
-    return rows
+    return _rows(
+        doc_id, text, batches, BATCH_COLUMNS, lambda doc, start, b: f"{doc}-b{start}-{b['kind']}"
+    )
 
 
 def apply_overrides(table: str, rows: list[dict], overrides: list[Override]) -> list[dict]:

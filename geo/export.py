@@ -20,6 +20,7 @@ import shapely
 import boundaries
 from geo import aggregate
 from geo.aggregate import NO_FILTERS, Filters
+from geo.dataset import BATCH_COLUMNS
 
 DECIMALS = 6
 ZONE_FIELDS = [
@@ -54,22 +55,7 @@ PROJECT_FIELDS = [
     "span_end",
     "quote",
 ]
-BATCH_FIELDS = [
-    "batch_id",
-    "doc_id",
-    "round_date",
-    "scope",
-    "place",
-    "adcode",
-    "zone_id",
-    "kind",
-    "projects",
-    "investment_cny",
-    "output_cny",
-    "span_start",
-    "span_end",
-    "quote",
-]
+BATCH_FIELDS = list(BATCH_COLUMNS)  # every column of the curated table
 BOUNDARY_FIELDS = ["adcode", "name", "name_en", "level", "parent_adcode", "area_km2"]
 
 Bbox = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat (WGS-84)
