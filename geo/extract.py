@@ -37,13 +37,15 @@ _AFTER = [  # 36亿元的X项目 / 7.5亿元建设的X产业园: a name ending i
     re.compile(_AFTER_LEAD + r"(?P<name>" + _NAME_CHARS + r"{2,60}?项目)"),
     re.compile(_AFTER_LEAD + r"(?P<name>" + _NAME_CHARS + r"{2,60}?(?:产业园|基地|工程|生产线))"),
 ]
-_BEFORE = re.compile(r"(?P<name>" + _NAME_CHARS + r"{2,60}项目)”?[，,]?$")
+_BEFORE = re.compile(r"(?P<name>" + _NAME_CHARS + r"{2,60}项目)”?[，,（(]?$")
 _NAME_LEAD = re.compile(
-    r"^(?:此次|其中|据悉|据了解|另外|同时|以及|还有|其|该|这个|由|和|及|与|有)+"
+    r"^(?:此次|其中|据悉|据了解|另外|同时|以及|还有|其|该|这个|由|和|及|与|有"
+    r"|新建|建设|实施|推进|加快|引进|包括|重点推进|全力推进)+"
 )
+_COMPANY_IN_NAME = re.compile(r".{2,30}?(?:股份有限公司|有限责任公司|有限公司|公司|集团)")
 _GENERIC = re.compile(
     r"^(?:.{0,4}(?:类|批))?(?:签约|开工|投产|重点|重大|建设|在建|新建|续建|招商|储备|产业|工业"
-    r"|基础设施|转型|省级|市级|一批|这些|各类|上述|相关|多个|全部)*项目$"
+    r"|基础设施|转型|省级|市级|一批|这些|各类|上述|相关|多个|全部)*(?:[一二三四五六七八九]期)?项目$"
 )
 _GROUP_NAME = re.compile(r"(\d+|[一二两三四五六七八九十]+)个")
 _COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团)")
@@ -78,6 +80,9 @@ _STAGES = [
     ("完工", "completed"),
 ]
 _STAGE_RE = re.compile("|".join(w for w, _ in _STAGES))
+_LIST_HEAD = re.compile(
+    r"(?P<verb>签约|开工|投产|竣工)(?:的)?(?:重点|重大)?项目(?:主要)?(?:有|包括|为|是)[：:]"
+)
 _FUTURE_BEFORE = re.compile(r"(将|尽快|计划|预计|拟|力争|争取|明年|今年|年内|推动|确保|待)$")
 # A stage verb later in a clause that opens with one of these is a plan: 预计三季度投产.
 _FUTURE_CLAUSE = re.compile(r"(?:该?项目|全部|均)?(?:预计|计划|将|拟|力争|争取|确保|有望)")
@@ -236,6 +241,8 @@ def _projects(doc: Document) -> tuple[list[ProjectMention], set[int]]:
         if c.kind != "investment":
             continue
         found = _bind_name(doc, c.keyword_start, amount.span[1], sent.start, sent.end)
+        if found is None and c.keyword in _TOTAL_KEYWORDS:
+            found = _bind_subject(doc, c.keyword_start, sent.start)
         if found is None:
             continue
         name, ns, ne = found
@@ -245,7 +252,16 @@ def _projects(doc: Document) -> tuple[list[ProjectMention], set[int]]:
         seen.add((name, amount.value_cny))
         used.add(amount.span[0])
         first = min(ns, c.keyword_start)
-        zone = _zone_for(doc, name, first, sent)
+        # Zones written between a name and its amount count as before it (X项目位于Y区，总投资…)
+        zone_pos = max(first, min(c.keyword_start, sent.end))
+        settled = _settled(doc, max(ne, amount.span[1]), sent.end)
+        if doc.zones_in(sent.start, zone_pos) or settled is None:
+            zone = _zone_for(doc, name, zone_pos, sent)
+            place = _name_place(name) or _place_for(doc, first, sent, zone)
+        elif settled[0] == "zone":
+            zone, place = settled[1], _name_place(name)
+        else:
+            zone, place = None, settled[1]
         out.append(
             ProjectMention(
                 name=name,
@@ -256,13 +272,20 @@ def _projects(doc: Document) -> tuple[list[ProjectMention], set[int]]:
                 capacity=_capacity(name, _after_name(text, ne, sent.end)),
                 stage=_stage(doc, name, sent.start, sent.end, ne),
                 date=next((r.iso for r, _ in doc.dates_in(sent.start, sent.end)), None),
-                place_name=_name_place(name) or _place_for(doc, first, sent, zone),
+                place_name=place,
                 span=(ns, ne),
                 amount_span=amount.span,
                 qualifier=amount.qualifier,
             )
         )
     return _companies_from_next_sentence(doc, out), used
+
+
+_NEXT_COMPANY = re.compile(
+    r"(?:其中[，,]?)?(?P<subject>[^，。；]{2,62}?)(?:由|系)(?P<c>"
+    + _COMPANY.pattern
+    + r")(?:投资)?(?:建设|实施|承建|投建)"
+)
 
 
 def _companies_from_next_sentence(
@@ -282,20 +305,49 @@ def _companies_from_next_sentence(
         if company is None and sent.end < len(doc.text):
             nxt = doc.sentence_at(sent.end)
             if nxt.paragraph == sent.paragraph and nxt.start == sent.end:
-                subject = "|".join(
-                    (
-                        re.escape(p.name),
-                        *(["该项目", "项目"] if per_sentence[sent.start] == 1 else []),
-                    )
+                mo = _NEXT_COMPANY.match(doc.text, nxt.start, nxt.end)
+                subjects = {p.name} | (
+                    {"该项目", "项目"} if per_sentence[sent.start] == 1 else set()
                 )
-                mo = re.compile(
-                    r"(?:其中[，,]?)?(?:" + subject + r")(?:由|系)(?P<c>" + _COMPANY.pattern + r")"
-                    r"(?:投资)?(?:建设|实施|承建|投建)"
-                ).match(doc.text, nxt.start, nxt.end)
-                if mo:
+                if mo and mo.group("subject") in subjects:
                     company = _trim_company(mo.group("c"))
         out.append(p if company == p.company else replace(p, company=company))
     return out
+
+
+_SUBJECT = re.compile(r"(?:^|(?P<comma>[，,]))(?P<subject>(?:该|此|这个)?项目(?:的)?)?$")
+_TOTAL_KEYWORDS = {"总投资", "计划总投资", "投资总额", "总投资额"}
+_CANDIDATE = re.compile(r"[^，。；：！？、,;:!?\n（(]{2,60}?项目")
+
+
+def _bind_subject(doc: Document, kw_start: int, s_start: int):
+    """A total whose clause names no project binds to the one project named just before it:
+    "X项目位于太谷经开区，项目总投资3000万元", "X项目正式开工，总投资15亿元", "…X项目开工。
+    该项目总投资12亿元". Only when that stretch names exactly one project and no amount or
+    count (签约项目30个，总投资45亿元 is a group, not a project)."""
+    text = doc.text
+    mo = _SUBJECT.search(text[s_start:kw_start])
+    if mo is None:
+        return None
+    if mo.group("comma"):
+        lo, hi = s_start, s_start + mo.start()
+    elif mo.group("subject"):  # 该项目 opens the sentence: the project of the sentence before
+        prev = doc.sentence_at(s_start - 1) if s_start > 0 else None
+        if prev is None or prev.paragraph != doc.sentence_at(s_start).paragraph:
+            return None
+        lo, hi = prev.start, prev.end
+    else:
+        return None
+    if re.search(r"\d+个|一批", text[lo:hi]) or doc.has_amount(lo, hi):
+        return None
+    names = []
+    for cand in _CANDIDATE.finditer(text, lo, hi):
+        found = _clean_name(text, cand.group(0), cand.start())
+        if found is not None:
+            names.append(found)
+    if len(names) != 1 or (not mo.group("subject") and len(names[0][0]) < 6):
+        return None
+    return names[0]
 
 
 def _bind_name(doc: Document, kw_start: int, amount_end: int, s_start: int, s_end: int):
@@ -303,17 +355,27 @@ def _bind_name(doc: Document, kw_start: int, amount_end: int, s_start: int, s_en
     text = doc.text
     mo = _AFTER[0].match(text, amount_end, s_end) or _AFTER[1].match(text, amount_end, s_end)
     if mo:
-        name, ns = mo.group("name"), mo.start("name")
+        name = mo.group("name")
         if _GROUP_NAME.match(name):
             return None  # 的21个重点项目: a group, handled as a batch
     else:
         mo = _BEFORE.search(text, max(s_start, kw_start - 64), kw_start)
         if mo is None:
             return None
-        name, ns = mo.group("name"), mo.start("name")
-        cut = max(name.rfind("的"), name.rfind("由"), name.rfind("“") if "”" not in name else -1)
-        if cut >= 0:
-            name, ns = name[cut + 1 :], ns + cut + 1
+        return _clean_name(text, mo.group("name"), mo.start("name"))
+    return _clean_name(text, mo.group("name"), mo.start("name"), cut=False)
+
+
+def _clean_name(text: str, name: str, ns: int, cut: bool = True):
+    """Trim a name found before its amount to the project itself: after 的/由/an opening quote,
+    without a leading connective or verb (其中, 建设) or company ("山西某某公司X项目")."""
+    if cut:
+        cut_at = max(name.rfind("的"), name.rfind("由"), name.rfind("“") if "”" not in name else -1)
+        if cut_at >= 0:
+            name, ns = name[cut_at + 1 :], ns + cut_at + 1
+        company = _COMPANY_IN_NAME.match(name)
+        if company and len(name) - company.end() >= 4:
+            name, ns = name[company.end() :], ns + company.end()
     lead = _NAME_LEAD.match(name)
     if lead:
         name, ns = name[lead.end() :], ns + lead.end()
@@ -330,6 +392,9 @@ def _zone_for(doc: Document, name: str, pos: int, sent) -> str | None:
     before = doc.zones_in(sent.start, pos)
     if before:
         return before[-1].name
+    own = [z for z in doc.zones_in(sent.start, sent.end) if doc.text.startswith(name, z.start)]
+    if own:  # 大同经开区氢能产业园项目: the name opens with its zone
+        return own[0].name
     # The same project named earlier next to a zone (泰山玻纤“年产30万吨…项目” …).
     for mo in re.finditer(re.escape(name), doc.text[: sent.start]):
         earlier = doc.sentence_at(mo.start())
@@ -339,16 +404,39 @@ def _zone_for(doc: Document, name: str, pos: int, sent) -> str | None:
     return doc.zone_context(sent, pos)
 
 
+_SETTLE = re.compile(r"[，,]?(?:项目)?(?:落户|落地|位于|坐落于|选址|建在|布局)(?:于|在)?")
+
+
+def _settled(doc: Document, pos: int, end: int) -> tuple[str, str] | None:
+    """Where the text says a project goes, right after it: "X项目（总投资6亿元），落户交城经济
+    开发区" -> ("zone", 交城经济开发区); "…，落户方山县" -> ("place", 方山县)."""
+    text = doc.text
+    mo = _SETTLE.match(text, pos, end)
+    if mo is None:
+        mo = _SETTLE.match(text, pos + 1, end) if text.startswith(("）", ")"), pos) else None
+    if mo is None:
+        return None
+    zones = [z for z in doc.zones_in(mo.end(), end) if z.start == mo.end()]
+    if zones:
+        return "zone", max(zones, key=lambda z: z.end).name
+    places = doc.places_in(mo.end(), min(end, mo.end() + 12), ("county", "city"))
+    if places and places[0][0] == mo.end():
+        return "place", places[0][1].full
+    return None
+
+
 def _name_place(name: str) -> str | None:
     """A Shanxi county or city written in full at the start of the project's name
     ("怀仁市陶瓷智能制造项目"); short forms (和顺, 太原) are brand words too often to count."""
-    mo = place_pattern().match(name)
-    if mo is None:
-        return None
-    place = lookup(mo.group(0))
-    if place is None or place.adcode is None or place.level == "province":
-        return None
-    return place.full if place.full == mo.group(0) else None
+    best, pos = None, 0
+    while (mo := place_pattern().match(name, pos)) is not None:  # 太原市小店区…: the county
+        place = lookup(mo.group(0))
+        if place is None or place.adcode is None or place.full != mo.group(0):
+            break
+        if place.level != "province":
+            best = place.full
+        pos = mo.end()
+    return best
 
 
 def _place_for(doc: Document, pos: int, sent, zone: str | None) -> str | None:
@@ -429,6 +517,19 @@ def _stage(doc: Document, name: str, s_start: int, s_end: int, name_end: int) ->
     stage = _stage_in(doc.text, s_start, s_end, name_end)
     if stage:
         return stage
+    # An item of a list opened by "主要签约项目有：A…；B…；C…": the list head's verb.
+    sent = doc.sentence_at(s_start)
+    head = sent
+    for _ in range(30):  # a list of at most 30 items; keeps run-on text linear
+        if head.start == 0 or doc.text[head.start - 1] not in "；;":
+            break
+        prev = doc.sentence_at(head.start - 1)
+        if prev.paragraph != sent.paragraph:
+            break
+        head = prev
+    mo = _LIST_HEAD.search(doc.text, head.start, s_start)
+    if mo:
+        return dict(_STAGES)[mo.group("verb")]
     for mo in re.finditer(re.escape(name), doc.text[:s_start]):
         sent = doc.sentence_at(mo.start())
         stage = _stage_in(doc.text, sent.start, sent.end, mo.end())

@@ -4,6 +4,7 @@ classification (investment or not) and place lookups within a sentence or paragr
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -165,6 +166,15 @@ class Document:
     def amounts(self) -> list[Amount]:
         return list(find_amounts(self.text))
 
+    @cached_property
+    def _amount_starts(self) -> list[int]:
+        return [a.span[0] for a in self.amounts]
+
+    def has_amount(self, start: int, end: int) -> bool:
+        """Does an amount start in [start, end)? (binary search: no scan per lookup)"""
+        i = bisect_left(self._amount_starts, start)
+        return i < len(self._amount_starts) and self._amount_starts[i] < end
+
     def sentence_at(self, pos: int) -> Sentence:
         lo, hi = 0, len(self.sentences) - 1
         while lo < hi:  # binary search: the last sentence starting at or before pos
@@ -175,11 +185,19 @@ class Document:
                 hi = mid - 1
         return self.sentences[lo]
 
+    @cached_property
+    def _zone_starts(self) -> list[int]:
+        return [z.start for z in self.zones]  # find_zones yields them left to right
+
     def zones_in(self, start: int, end: int) -> list[_Raw]:
-        return [z for z in self.zones if start <= z.start and z.end <= end]
+        lo = bisect_left(self._zone_starts, start)
+        hi = bisect_left(self._zone_starts, end, lo)
+        return [z for z in self.zones[lo:hi] if z.end <= end]
 
     def inside_zone(self, pos: int) -> bool:
-        return any(z.start <= pos < z.end for z in self.zones)
+        lo = bisect_left(self._zone_starts, pos - 200)  # no zone name is that long
+        hi = bisect_left(self._zone_starts, pos + 1, lo)
+        return any(pos < z.end for z in self.zones[lo:hi])
 
     def places_in(self, start: int, end: int, levels: tuple[str, ...]) -> list[tuple[int, Place]]:
         """Shanxi places (by level) written in [start, end), not as part of a zone name."""
@@ -223,7 +241,7 @@ class Document:
             return None
         mo = _ZONE_ANAPHOR.search(self.text, ps, pos)
         if mo is not None:
-            earlier = [z for z in self.zones if z.end <= ps and z.start >= ps - 3000]
+            earlier = self.zones_in(ps - 3000, ps)
             if earlier:
                 last = earlier[-1]
                 wanted = _ANAPHOR_TYPES.get(mo.group(1))

@@ -66,7 +66,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff（）]")
 # Function words and quantifiers: a prefix containing one is a phrase, not a name.
 _STOP = re.compile(
     r"[在的于和与及是了把被向由从对为将到等各该全其这那个类级批有也都已正就并或以之里内每某几"
-    r"省市县]"
+    r"省市县年]"
 )
 # Free text allowed between the place and the suffix (太原 + 武宿, 清徐 + 精细化工循环).
 _FREE_LIMIT = {"industrial_park": 8, "specialty_town": 8}
@@ -127,7 +127,13 @@ def find_zones(text: str) -> Iterator[_Raw]:
             e += 1  # 山西转型综改示范区（太原片区）
         local = window[start_in_window:] + text[s:e]
         local_start = s - len(window) + start_in_window
-        if adjacent and prev is not None and local_start in (prev.end, prev.end + 1):
+        if (
+            adjacent
+            and prev is not None
+            and (
+                local_start == prev.end or (local_start == prev.end + 1 and text[prev.end] == "（")
+            )
+        ):
             parent = prev.name
             name = text[prev.start : e]
             if prev.type == "reform_demo" or local in REFORM_PARTS:

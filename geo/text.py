@@ -304,7 +304,16 @@ def _joins(kept: list[tuple[int, str]], widths: list[float], i: int) -> bool:
         0 < w <= 48 and 0.75 * w <= widths[i] <= 1.35 * w for w in (prev_w, widths[i + 1])
     )
     if _TERMINAL.search(line):
-        return full_column  # a full column line that happens to end a sentence
+        # A full column line that happens to end a sentence: as wide as the wrapped (not
+        # sentence-final) line before it. Short one-sentence paragraphs of similar width
+        # (web text with blank lines between paragraphs) stay apart.
+        prev = kept[i - 1][1] if i > 0 else ""
+        return (
+            full_column
+            and bool(prev)
+            and not _TERMINAL.search(prev)
+            and 0.85 * prev_w <= widths[i] <= 1.15 * prev_w
+        )
     # No closing punctuation: a wrapped line if it is full, else a heading, byline or title.
     return full_column or widths[i] >= 40
 

@@ -199,6 +199,37 @@ EXPECTED: dict[str, dict] = {
         "batches": [],
         "not_investment": ["38", "3", "1.5", "0.6"],
     },
+    "15_taigu_subject_totals.txt": {
+        "projects": [
+            P("新型建材", "0.3", None, "太谷经开区", adcode="140703"),
+            P("锂电负极材料一体化", "20", "started", "太谷经开区", "山西贝特瑞新能源科技有限公司"),
+            P("特种石墨", "12", ANY, "太谷经开区", "山西晋阳碳素有限公司"),
+        ],
+        "batches": [],
+        "not_investment": ["4", "30", "25", "9.8"],
+    },
+    "16_jinzhong_two_zones.txt": {
+        "projects": [
+            P("独立储能", "10", "under_construction", "榆社开发区"),
+            P("高端轴承", "3.5", "signed", None),  # the headline zone is not the only one
+        ],
+        "batches": [],
+        "not_investment": ["120"],
+    },
+    "17_lvliang_notice_list.txt": {
+        "projects": [
+            P("硅锰合金", "6", "signed", "交城经济开发区", adcode="141122"),
+            P("石墨烯导热膜", "3", "signed", "文水经济开发区", adcode="141121"),
+            P("肉制品精深加工", "0.8", "signed", None, adcode="141128"),
+        ],
+        "batches": [("吕梁市", "signed", 24, "86.3")],
+        "not_investment": [],
+    },
+    "18_xinzhou_retrofit_distractors.txt": {
+        "projects": [P("风电法兰智能化改造", "2.8", "in_production", "忻州经济开发区")],
+        "batches": [],
+        "not_investment": ["1.6", "0.2", "5", "0.6", "3.2", "4.1"],
+    },
 }
 
 
