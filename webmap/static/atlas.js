@@ -193,6 +193,27 @@
     }).addTo(map);
   }
 
+  // markercluster drops zoomToShowLayer's callback when it is called during a zoom or
+  // cluster animation (a search typed while the map still settles): retry until the
+  // marker itself is on the map, then open its popup once.
+  function showZone(map, markers, mk) {
+    var tries = 0;
+    var opened = false;
+    function attempt() {
+      if (opened) return;
+      if (markers.getVisibleParent(mk) === mk && mk._icon) {
+        opened = true;
+        mk.openPopup();
+        return;
+      }
+      if (tries++ < 5) {
+        markers.zoomToShowLayer(mk, attempt);
+        setTimeout(attempt, 700);
+      }
+    }
+    attempt();
+  }
+
   function search(map, cfg, markers, byId) {
     control("topleft", function (box) {
       box.classList.add("atlas-search");
@@ -211,8 +232,7 @@
           cfg.zones.filter(function (z) { return z.name.toLowerCase().indexOf(q) >= 0; })[0];
         if (!hit) { input.classList.add("atlas-miss"); return; }
         input.classList.remove("atlas-miss");
-        var mk = byId[hit.id];
-        markers.zoomToShowLayer(mk, function () { mk.openPopup(); });
+        showZone(map, markers, byId[hit.id]);
       }
       L.DomEvent.on(input, "change", go);
       L.DomEvent.on(input, "keydown", function (e) { if (e.key === "Enter") go(); });
