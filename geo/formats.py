@@ -30,7 +30,11 @@ class Provenance:
     licence: str
 
     def items(self) -> dict[str, str]:
+        """Upper-case keys, as GDAL metadata items."""
         return {k.upper(): v or "" for k, v in asdict(self).items()}
+
+    def as_dict(self) -> dict[str, str | None]:
+        return asdict(self)
 
 
 def _fields(features) -> list[str]:

@@ -407,10 +407,12 @@ def items(cid: str):
                 "numberMatched": len(selected),
                 "numberReturned": len(page),
                 "links": links,
+                # A foreign member (RFC 7946 §6.1): the file says where it comes from.
+                "provenance": _provenance().as_dict(),
             }
         )
         body = head[:-1] + ',"features":[' + ",".join(f.json for f in page) + "]}"
-        return body, GEOJSON, []
+        return body, GEOJSON, _provenance_headers()
 
     return _respond(build)
 
@@ -425,16 +427,23 @@ def _export(c: gf.Collection, page: list, fmt: str):
         body = formats.gpkg_bytes(page, c.id, prov)
     else:
         body = formats.kml_bytes(page, f"{c.title} {c.title_en}", prov)
+    disposition = ("Content-Disposition", f'attachment; filename="shanxi-atlas-{c.id}.{ext}"')
+    return body, mime, [disposition, *_provenance_headers()]
+
+
+def _provenance_headers() -> list[tuple[str, str]]:
+    """Source, as-of, CRS and licence as X-Data-* headers (CSV has no place for them).
+
+    HTTP headers are Latin-1: non-ASCII text is replaced here and kept whole in the files.
+    """
+    prov = _provenance()
     headers = [
-        ("Content-Disposition", f'attachment; filename="shanxi-atlas-{c.id}.{ext}"'),
         ("X-Data-Source", prov.source),
         ("X-Data-As-Of", prov.as_of or ""),
         ("X-Data-CRS", prov.crs),
         ("X-Data-Licence", prov.licence),
     ]
-    # HTTP headers are Latin-1: keep any non-ASCII licence text in the file, not here.
-    headers = [(k, v.encode("ascii", "replace").decode()) for k, v in headers]
-    return body, mime, headers
+    return [(k, v.encode("ascii", "replace").decode()) for k, v in headers]
 
 
 @bp.route("/collections/<cid>/items/<fid>")

@@ -235,3 +235,18 @@ def test_article_text_is_escaped_in_html(ogc_app, tmp_path):
     r = app.test_client().get("/ogcapi/collections/zones/items?f=html")
     assert b"<img src=x onerror" not in r.data
     assert b"&lt;img src=x onerror=alert(1)&gt;" in r.data
+
+
+def test_every_export_says_where_it_comes_from(client):
+    _, doc = get_json(client, "/ogcapi/collections/projects/items")
+    prov = doc["provenance"]
+    assert prov["source"] and prov["licence"] and prov["crs"].startswith("EPSG:4326")
+    assert prov["as_of"] and len(prov["as_of"]) == 10
+    r = client.get("/ogcapi/collections/projects/items?f=csv")
+    assert r.data.startswith("\ufeff".encode())  # BOM for Excel
+    for header in ("X-Data-Source", "X-Data-As-Of", "X-Data-CRS", "X-Data-Licence"):
+        assert r.headers[header], header
+    header_row = r.data.decode("utf-8-sig").splitlines()[0].split(",")
+    assert {"lon", "lat", "investment_cny"} <= set(header_row)
+    counties = client.get("/ogcapi/collections/counties/items?f=csv&adcode=140703")
+    assert "MULTIPOLYGON" in counties.data.decode() or "POLYGON" in counties.data.decode()
