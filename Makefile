@@ -7,9 +7,15 @@ PORT   ?= 5000
 
 .PHONY: serve test test-fast bench lint format boundaries dataset clean system-deps bench-deps
 
+# Debian's own python3.11 ships venv/ensurepip separately (python3.11-venv): install it
+# when venv creation fails and we may (root with apt), else say what is missing.
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3.11-venv >/dev/null \
+	    && $(PYTHON) -m venv $(VENV); \
+	  else echo "error: '$(PYTHON) -m venv' failed: install python3.11-venv"; exit 1; fi; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A stamp per extra so a changed pyproject.toml reinstalls.
