@@ -41,6 +41,11 @@ METRICS = {  # name: (zh, en, unit zh, unit en)
     ),
     "batch_projects": ("“三个一批”项目数", "'Three batches' projects", "个", "projects"),
 }
+SCHEMES = {
+    "quantiles": ("分位数", "Quantiles"),
+    "natural_breaks": ("自然断点", "Natural breaks"),
+    "equal_interval": ("等间距", "Equal interval"),
+}
 PRECISIONS = {
     "county": ("县级驻地", "county seat"),
     "city": ("市级驻地（仅知所在市）", "city seat (only the city is known)"),
@@ -95,6 +100,23 @@ TEXT = {
     "preview": ("预览", "Preview"),
     "data_missing": ("数据尚未生成：仅显示行政边界。", "No dataset yet: boundaries only."),
     "map": ("地图", "Map"),
+    # choropleth controls (webmap/forms.py)
+    "unit_level": ("统计单元", "Level"),
+    "metric": ("指标", "Metric"),
+    "scheme": ("分级方法", "Classification"),
+    "classes": ("分级数", "Classes"),
+    "city": ("城市", "City"),
+    "all_cities": ("全省", "All of Shanxi"),
+    "all_stages": ("全部阶段", "All stages"),
+    "zone_type": ("开发区类型", "Zone type"),
+    "all_types": ("全部类型", "All types"),
+    "year": ("年份", "Year"),
+    "all_years": ("全部年份", "All years"),
+    "round_latest": ("最新一轮", "Latest round"),
+    "round_all_year": ("该年全部轮次", "All rounds of the year"),
+    "basemap": ("底图", "Basemap"),
+    "language": ("语言", "Language"),
+    "apply": ("更新地图", "Update map"),
 }
 
 

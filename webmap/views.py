@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 
 import boundaries
-from webmap import assets, i18n, maps, pages, params, records
+from webmap import assets, forms, i18n, maps, pages, params, records
 from webmap.elements import BASEMAPS, AtlasPage
 
 bp = Blueprint("pages", __name__)
@@ -127,9 +127,6 @@ def overview_page(p: dict, embed: bool) -> pages.Page:
     return pages.Page.of(html, img_src=_tiles(p), embed=embed)
 
 
-CHOROPLETH_SELECTS = ("level", "metric", "scheme", "k", "basemap")
-
-
 def choropleth_page(p: dict, embed: bool) -> pages.Page:
     opts = options(p, embed)
     data = maps.choropleth_data(store(), p, opts)
@@ -150,13 +147,14 @@ def choropleth_page(p: dict, embed: bool) -> pages.Page:
     else:
         q = params.query(p, drop=("lang", "basemap", "level", "metric", "scheme", "k", "download"))
         level = p["level"]
-        selects = [
-            (n, [str(v) for v in (basemaps() if n == "basemap" else params.CHOICES[n])])
-            for n in CHOROPLETH_SELECTS
-        ]
-        hidden = [(k, v) for k, v in p.items() if k not in CHOROPLETH_SELECTS]
         form = Markup(  # already escaped by its own template
-            render_template("_choropleth_form.html", selects=selects, params=p, hidden=hidden)
+            render_template(
+                "_choropleth_form.html",
+                fields=forms.page_fields(store().data, p, basemaps()),
+                lang=lang,
+                label=i18n.t("choropleth", lang),
+                submit=i18n.t("apply", lang),
+            )
         )
         before, after = chrome(
             p,
@@ -178,6 +176,8 @@ def choropleth_page(p: dict, embed: bool) -> pages.Page:
 
 def _cached(route: str, embed: bool, build) -> pages.Page:
     p = parse("choropleth" if route == "choropleth" else route)
+    if route == "choropleth" and p["level"] == "city":
+        p.pop("city", None)  # a city map shows every city: the drill-down filter is moot
     key = (route, embed, tuple(p.items()))
     return page_cache().get(key, lambda: build(p, embed))
 
