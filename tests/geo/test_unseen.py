@@ -230,6 +230,160 @@ EXPECTED: dict[str, dict] = {
         "batches": [],
         "not_investment": ["1.6", "0.2", "5", "0.6", "3.2", "4.1"],
     },
+    "19_datong_hydrogen_feature.txt": {
+        "projects": [
+            P(
+                "绿氢制备及储运一体化",
+                "12",
+                "signed",
+                "大同经开区",
+                "山西国氢新能源有限公司",
+                "140200",
+            ),
+            P("氢燃料电池双极板", "3.5", "under_construction", "大同经开区"),
+        ],
+        "batches": [],
+        "not_investment": ["28.6", "1.2", "18", "0.5", "0.38", "15"],
+    },
+    "20_jinzhong_terse_round.txt": {
+        "projects": [
+            P("功能食品产业园", "50", "signed", "晋中国农高区", adcode="140700"),
+            P("高端碳基材料", "21.6", "signed", "太谷经开区", adcode="140703"),
+            P("镁合金深加工", "8.8", "signed", "榆社开发区", adcode="140721"),
+        ],
+        "batches": [
+            ("晋中市", "signed", 46, "326.8"),
+            ("晋中市", "started", 38, "186.5"),
+            ("晋中市", "in_production", 29, "97.3"),
+        ],
+        "batch_adcodes": {"晋中市": "140700"},
+        "date": "2025-08-26",
+        "not_investment": ["142", "412.6"],
+    },
+    "21_changzhi_hitech_table.txt": {
+        "projects": [
+            P("TOPCon电池片", "15.2", "started", "长治高新区", "山西潞安太阳能科技有限责任公司"),
+            P("半导体激光器芯片", "3.8", "started", "长治高新区"),
+            P("智能网联汽车零部件", "2.6", "started", "长治高新区"),
+            P("生物发酵制品扩产", "1.9", "started", "长治高新区"),
+        ],
+        "batches": [("长治高新区", "started", 12, "48.6")],
+        "not_investment": ["6", "1.5", "1.2", "0.8"],
+    },
+    "22_shuozhou_traditional_wan.txt": {
+        "projects": [
+            P("风电主机及叶片制造", "18", "signed", "朔州经开区", "山西朔风新能源装备有限公司"),
+            P("光伏支架加工", "0.65", "signed", "朔州经开区", adcode="140600"),
+            P("储能变流器生产", "4.2", "signed", "朔州经开区"),
+        ],
+        "batches": [("朔州经济技术开发区", "signed", 7, "42.5")],
+        "date": "2025-07-15",
+        "not_investment": ["286", "19.8"],
+    },
+    "23_xinzhou_approx_ranges.txt": {
+        "projects": [
+            P("半导体级多晶硅材料", "15", ANY, "忻州经济开发区"),
+            P("高纯石英砂提纯", "8", ANY, "忻州经济开发区"),
+            P("智能仓储物流园", "2.4", "under_construction", "忻州经济开发区"),
+            P("杂粮精深加工", "0.48", "under_construction", "忻州经济开发区"),
+        ],
+        "batches": [],
+        "not_investment": ["100", "28.6", "136", "2.3", "0.12", "3", "5"],
+    },
+    "24_lvliang_gov_semicolon_list.txt": {
+        "projects": [
+            P("特种钢", "2", "under_construction", "吕梁经开区", adcode="141100"),
+            P("氢能重卡换电站", "1.2", ("in_production", "under_construction"), "吕梁经开区"),
+            P("标准化厂房", "6.5", "under_construction", "吕梁经开区"),
+            P("高端铝箔", "9.6", "signed", "吕梁经开区", "山西中铝华润有限公司"),
+        ],
+        "batches": [],
+        "date": "2025-09-12",
+        "not_investment": ["68", "47.3", "2.8", "70"],
+    },
+    "25_houma_english_names.txt": {
+        "projects": [
+            P("TOPCon电池组件", "25", "signed", "侯马经济开发区", adcode="141081"),
+            P("储能电池PACK", "18", "signed", "侯马经济开发区"),
+            P("气动元件智能制造", "2.2", "signed", "侯马经济开发区"),
+            P("AI算力服务中心", "1.5", "signed", "侯马经济开发区"),
+        ],
+        "batches": [("侯马经济开发区", "signed", 9, "61.3")],
+        "date": "2025-09-18",
+        "not_investment": ["60", "186", "4.6"],
+    },
+    "26_xinzhou_hard_wrapped.txt": {
+        "projects": [
+            P(
+                "碳纤维复合材料",
+                "16.8",
+                "under_construction",
+                "忻州经济开发区",
+                "山西忻州碳谷新材料有限公司",
+            ),
+            P("智能电网装备制造", "2.35", "under_construction", "忻州经济开发区"),
+        ],
+        "batches": [],
+        "not_investment": ["5.6", "58.2", "36.9"],
+    },
+    "27_xiaoyi_official_quotes.txt": {
+        "projects": [
+            P("算力中心", "10", ANY, "孝义经济技术开发区"),
+            P("铝合金轮毂", "3.6", "started", "孝义经济技术开发区", "孝义市金达铝业有限公司"),
+            P("焦炉煤气综合利用制LNG", "45", ANY, "孝义经济技术开发区", adcode="141181"),
+        ],
+        "batches": [],
+        "not_investment": ["32.5", "28", "15.6", "1.9"],
+    },
+    "28_province_round_cities.txt": {
+        "projects": [
+            P("一体化压铸", "35", "started", "运城经开区", adcode="140800"),
+            P("第三代半导体衬底材料", "6.8", "in_production", "长治高新区", adcode="140400"),
+        ],
+        "batches": [
+            ("山西省", "signed", 412, "2316.5"),
+            ("山西省", "started", 368, "1689.2"),
+            ("山西省", "in_production", 301, "1025.7"),
+            ("太原市", "signed", 52, "386.4"),
+            ("长治市", "started", 41, "172.3"),
+            ("运城市", "in_production", 35, "96.8"),
+        ],
+        "batch_adcodes": {"山西省": "140000", "长治市": "140400"},
+        "date": "2025-08-26",
+        "not_investment": ["1386", "2.8"],
+    },
+    "29_taiyuan_daily_subset_counts.txt": {
+        "projects": [
+            P("智算中心", "30", "signed", "山西转型综合改革示范区"),
+            P("高端装备再制造", "8.5", "signed", "阳曲工业园区", adcode="140122"),
+            P("半导体封装基板", "12.6", "started", "山西转型综合改革示范区"),
+        ],
+        "batches": [
+            ("山西转型综合改革示范区", "signed", 23, "118.6"),
+            ("山西转型综合改革示范区", "started", 17, "65.4"),
+        ],
+        "date": "2025-09-16",
+        "not_investment": ["104.2", "9.8", "468", "20"],
+    },
+    "30_gaoping_2026_yearend_distractors.txt": {
+        "projects": [
+            P("乙二醇", "18.5", "in_production", "高平经开区", adcode="140581"),
+            P("精密光学镜片", "1.6", "started", "山西省海峡两岸（高平）产业园", adcode="140581"),
+        ],
+        "batches": [],
+        "not_investment": [
+            "328.6",
+            "341",
+            "12.8",
+            "62.4",
+            "3.5",
+            "46.7",
+            "0.268",
+            "23",
+            "9.2",
+            "75",
+        ],
+    },
 }
 
 
