@@ -25,6 +25,7 @@ APPLIES = {
     "round": aggregate.BATCH_METRICS,
     "kind": aggregate.BATCH_METRICS,
 }
+OVERVIEW = ("city", "zone_type", "basemap")  # the builder's controls of the overview map
 LEVEL_ONLY = {"city": ("county",)}  # a city's counties: the drill-down
 BASEMAP_LABELS = {
     "osm": ("OpenStreetMap", "OpenStreetMap"),

@@ -117,6 +117,8 @@ TEXT = {
     "basemap": ("底图", "Basemap"),
     "language": ("语言", "Language"),
     "apply": ("更新地图", "Update map"),
+    "default": ("默认", "Default"),
+    "snippet": ("嵌入代码", "Embed code"),
 }
 
 

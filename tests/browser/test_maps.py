@@ -160,3 +160,40 @@ def test_embed_builder_previews_and_writes_a_snippet(atlas, watched):
     page.frame_locator("#atlas-preview").locator("html[data-atlas-ready='1']").wait_for(
         state="attached"
     )
+
+
+def test_embed_builder_filters_update_preview_and_snippet(atlas, watched):
+    page = watched.page
+    page.goto(f"{atlas.url}/embed?lang=en")
+    assert page.locator("select[name=round]").is_hidden()  # batch filters: batch metrics only
+    assert page.locator("select[name=stage]").is_visible()
+    page.select_option("select[name=metric]", "batch_investment")
+    assert page.locator("select[name=stage]").is_hidden()
+    page.select_option("select[name=kind]", "started")
+    page.wait_for_function("document.getElementById('atlas-preview').src.includes('kind=started')")
+    src = page.evaluate("document.getElementById('atlas-preview').getAttribute('src')")
+    assert src == "/embed/choropleth?metric=batch_investment&kind=started&lang=en"
+    snippet = page.locator("#atlas-snippet").input_value()
+    assert f'src="{atlas.url}{src}"' in snippet and "/embed.js" in snippet
+    page.select_option("select[name=year]", "2025")
+    assert page.locator("select[name=round] option[value='']").inner_text() == (
+        "All rounds of the year"
+    )
+    page.select_option("select[name=metric]", "zones")  # kind and year no longer apply
+    page.wait_for_function(
+        "document.getElementById('atlas-preview').src.endsWith('?metric=zones&lang=en')"
+    )
+    assert "kind=" not in page.locator("#atlas-snippet").input_value()
+    frame = page.frame_locator("#atlas-preview")
+    frame.locator("html[data-atlas-ready='1']").wait_for(state="attached", timeout=15_000)
+    assert "Number of zones" in frame.locator(".atlas-legend").inner_text()
+
+
+def test_choropleth_form_submits_a_filter(atlas, watched):
+    page = watched.open(f"{atlas.url}/choropleth?metric=batch_projects&lang=en")
+    page.select_option(".atlas-form select[name=kind]", "signed")
+    page.locator(".atlas-form button[type=submit]").click()
+    page.wait_for_url(re.compile("kind=signed"))
+    page.wait_for_selector("html[data-atlas-ready='1']", state="attached")
+    assert page.locator(".atlas-form select[name=kind]").input_value() == "signed"
+    assert "lang=en" in page.url

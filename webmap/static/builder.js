@@ -1,29 +1,39 @@
-/* The /embed builder: form -> embed URL -> live preview and a copyable iframe snippet. */
+/* The /embed builder: form -> embed URL -> live preview and a copyable iframe snippet.
+   A control shows when its label's data-for lists the map and, for choropleths, its
+   data-metrics / data-levels (if any) list the chosen metric / level. */
 (function () {
   "use strict";
   var form = document.getElementById("atlas-builder-form");
   var frame = document.getElementById("atlas-preview");
   var snippet = document.getElementById("atlas-snippet");
-  var defaults = { lang: "zh", level: "city", metric: "investment", scheme: "quantiles", k: "5" };
+  var defaults = {
+    lang: "zh", level: "city", metric: "investment", scheme: "quantiles", k: "5", kind: "all"
+  };
 
-  function url() {
-    var data = new FormData(form), kind = data.get("map"), q = new URLSearchParams();
-    data.forEach(function (value, name) {
-      if (name === "map" || !value || defaults[name] === value) return;
-      var field = form.querySelector('[name="' + name + '"]').closest("label");
-      if (field && field.dataset.for && field.dataset.for !== kind) return;
-      q.append(name, value);
-    });
-    var s = q.toString();
-    return "/embed/" + kind + (s ? "?" + s : "");
+  function has(list, value) {
+    return !list || list.split(" ").indexOf(value) >= 0;
+  }
+
+  function shown(label, data) {
+    var d = label.dataset, map = data.get("map");
+    if (!has(d.for, map)) return false;
+    return map !== "choropleth" || (has(d.metrics, data.get("metric")) && has(d.levels, data.get("level")));
   }
 
   function update() {
-    var kind = new FormData(form).get("map");
-    form.querySelectorAll("label[data-for]").forEach(function (l) {
-      l.hidden = l.dataset.for !== kind;
+    var data = new FormData(form), q = new URLSearchParams();
+    form.querySelectorAll("label").forEach(function (label) {
+      var select = label.querySelector("select");
+      if (!select) return;
+      label.hidden = !shown(label, data);
+      var name = select.name, value = select.value;
+      if (label.hidden || name === "map" || !value || defaults[name] === value) return;
+      q.append(name, value);
     });
-    var path = url(), origin = window.location.origin;
+    var latest = form.querySelector('select[name="round"] option[data-latest]');
+    if (latest) latest.textContent = data.get("year") ? latest.dataset.year : latest.dataset.latest;
+    var s = q.toString(), path = "/embed/" + data.get("map") + (s ? "?" + s : "");
+    var origin = window.location.origin;
     if (frame.getAttribute("src") !== path) frame.setAttribute("src", path);
     snippet.value =
       '<iframe src="' + origin + path + '" title="Shanxi Zone Atlas · 山西开发区投资地图" ' +
