@@ -105,8 +105,13 @@ def geometry_json(geometry) -> dict | None:
     return {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])}
 
 
-def feature_collection(rows: Iterable[tuple[dict, object]]) -> bytes:
-    """GeoJSON bytes from ``(properties, shapely geometry or None)`` pairs."""
+def feature_collection(
+    rows: Iterable[tuple[dict, object]], provenance: dict | None = None
+) -> bytes:
+    """GeoJSON bytes from ``(properties, shapely geometry or None)`` pairs.
+
+    ``provenance`` (source, as-of, CRS, licence) becomes a foreign member (RFC 7946 §6.1).
+    """
     features = [
         {
             "type": "Feature",
@@ -116,6 +121,8 @@ def feature_collection(rows: Iterable[tuple[dict, object]]) -> bytes:
         for props, geom in rows
     ]
     doc = {"type": "FeatureCollection", "features": features}
+    if provenance:
+        doc["provenance"] = provenance
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, request
 
 import boundaries
 from geo import aggregate, export
-from webmap import params
+from webmap import params, provenance
 from webmap.store import DATUMS, Blob
 
 bp = Blueprint("api", __name__)
@@ -37,6 +37,7 @@ def _send(body: bytes, fmt: str, name: str, p: dict) -> Response:
     if p.get("download") == "1":
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["Access-Control-Allow-Origin"] = "*"  # open data, no credentials
+    response.headers.extend(provenance.headers())
     return response
 
 
@@ -52,6 +53,7 @@ def _blob(blob: Blob, mimetype: str) -> Response:
     response.set_etag(blob.etag)
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers.extend(provenance.headers())
     return response
 
 
@@ -85,7 +87,7 @@ def _table(table: str, fmt: str):
     def build() -> bytes:
         rows = rows_of(store().data, params.filters(p), p.get("bbox"), **kwargs)
         if fmt == "geojson":
-            return export.feature_collection(rows)
+            return export.feature_collection(rows, provenance.provenance().as_dict())
         return export.table_csv(rows, fields, shape)
 
     key = (table, fmt, tuple((k, v) for k, v in p.items() if k != "download"))
@@ -134,7 +136,7 @@ def boundary_layer(level: str, fmt: str):
             metrics = aggregate.all_metrics(store().data, level, params.filters(p))
         rows = export.boundary_rows(units, metrics, p.get("bbox"))
         if fmt == "geojson":
-            return export.feature_collection(rows)
+            return export.feature_collection(rows, provenance.provenance().as_dict())
         return export.table_csv(rows, export.BOUNDARY_FIELDS + list(metrics.columns), "wkt")
 
     key = ("boundaries", level, fmt, tuple(filtered.items()))

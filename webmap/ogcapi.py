@@ -18,7 +18,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from boundaries.errors import AtlasError
 from geo import features as gf
 from geo import formats
-from webmap import assets, openapi
+from webmap import assets, openapi, provenance
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 
@@ -71,15 +71,6 @@ def _collection(cid: str) -> gf.Collection:
         return _collections()[cid]
     except KeyError:
         raise NotFound(f"no collection {cid!r}; collections: {', '.join(_collections())}") from None
-
-
-def _provenance() -> formats.Provenance:
-    return formats.Provenance(
-        source=current_app.config.get("DATA_SOURCE", "Shanxi Zone Atlas"),
-        as_of=current_app.extensions["ogc_as_of"],
-        crs=formats.CRS_TEXT,
-        licence=current_app.config.get("DATA_LICENCE", ""),
-    )
 
 
 # ---------------------------------------------------------------- negotiation and caching
@@ -159,7 +150,7 @@ def _html(template: str, **context) -> str:
         template,
         css=assets.static_url("atlas.css"),
         as_of=current_app.extensions["ogc_as_of"],
-        provenance=_provenance(),
+        provenance=provenance.provenance(),
         **context,
     )
 
@@ -408,17 +399,17 @@ def items(cid: str):
                 "numberReturned": len(page),
                 "links": links,
                 # A foreign member (RFC 7946 §6.1): the file says where it comes from.
-                "provenance": _provenance().as_dict(),
+                "provenance": provenance.provenance().as_dict(),
             }
         )
         body = head[:-1] + ',"features":[' + ",".join(f.json for f in page) + "]}"
-        return body, GEOJSON, _provenance_headers()
+        return body, GEOJSON, provenance.headers()
 
     return _respond(build)
 
 
 def _export(c: gf.Collection, page: list, fmt: str):
-    prov = _provenance()
+    prov = provenance.provenance()
     mime, ext = EXPORTS[fmt]
     point = c.id in ("zones", "projects")
     if fmt == "csv":
@@ -428,22 +419,7 @@ def _export(c: gf.Collection, page: list, fmt: str):
     else:
         body = formats.kml_bytes(page, f"{c.title} {c.title_en}", prov)
     disposition = ("Content-Disposition", f'attachment; filename="shanxi-atlas-{c.id}.{ext}"')
-    return body, mime, [disposition, *_provenance_headers()]
-
-
-def _provenance_headers() -> list[tuple[str, str]]:
-    """Source, as-of, CRS and licence as X-Data-* headers (CSV has no place for them).
-
-    HTTP headers are Latin-1: non-ASCII text is replaced here and kept whole in the files.
-    """
-    prov = _provenance()
-    headers = [
-        ("X-Data-Source", prov.source),
-        ("X-Data-As-Of", prov.as_of or ""),
-        ("X-Data-CRS", prov.crs),
-        ("X-Data-Licence", prov.licence),
-    ]
-    return [(k, v.encode("ascii", "replace").decode()) for k, v in headers]
+    return body, mime, [disposition, *provenance.headers()]
 
 
 @bp.route("/collections/<cid>/items/<fid>")

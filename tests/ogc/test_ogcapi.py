@@ -250,3 +250,20 @@ def test_every_export_says_where_it_comes_from(client):
     assert {"lon", "lat", "investment_cny"} <= set(header_row)
     counties = client.get("/ogcapi/collections/counties/items?f=csv&adcode=140703")
     assert "MULTIPOLYGON" in counties.data.decode() or "POLYGON" in counties.data.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/projects.geojson",
+        "/api/zones.csv",
+        "/api/boundaries/county.geojson",
+        "/api/boundaries/city.csv?stage=signed",
+    ],
+)
+def test_map_downloads_carry_provenance_too(client, url):
+    with client.get(url) as r:
+        assert r.status_code == 200
+        assert r.headers["X-Data-As-Of"] and r.headers["X-Data-Licence"]
+        if url.startswith("/api/projects.geojson"):
+            assert json.loads(r.data)["provenance"]["crs"].startswith("EPSG:4326")
