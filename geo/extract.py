@@ -32,14 +32,25 @@ __all__ = [
 ]
 
 _NAME_CHARS = r"[^，。；：！？、,;:!?\n]"
-_AFTER_LEAD = r"(?:以上|左右)?(?:用于|用来)?(?:建设|新建|打造|实施|兴建|建成)?的"
+# "总投资12亿元、年产5万吨的X项目": a capacity or size clause (no amount) may stand before 的.
+_AFTER_LEAD = (
+    r"(?:以上|左右)?(?:、(?:年产|占地|建筑面积|用地|规划|设计|新增)[^，。；、元的]{1,16})?"
+    r"(?:用于|用来)?(?:建设|新建|打造|实施|兴建|建成)?的"
+)
 _AFTER = [  # 36亿元的X项目 / 7.5亿元建设的X产业园: a name ending in 项目 wins
     re.compile(_AFTER_LEAD + r"(?P<name>" + _NAME_CHARS + r"{2,60}?项目)"),
     re.compile(_AFTER_LEAD + r"(?P<name>" + _NAME_CHARS + r"{2,60}?(?:产业园|基地|工程|生产线))"),
 ]
+# "投资25亿元建设年产10GW电池组件项目；": the verb's object, up to the end of its clause. Only
+# project-like heads: "拟投资10亿元建设算力中心" names a facility, not a project.
+_VERB_OBJECT = re.compile(
+    r"(?:用于|用来)?(?:建设|新建|打造|兴建|布局)(?P<name>"
+    + _NAME_CHARS
+    + r"{2,40}?(?:项目|产业园|基地|工程|生产线))(?=[，。；、,;\n]|$)"
+)
 _BEFORE = re.compile(r"(?P<name>" + _NAME_CHARS + r"{2,60}项目)”?[，,（(]?$")
 _NAME_LEAD = re.compile(
-    r"^(?:此次|其中|据悉|据了解|另外|同时|以及|还有|其|该|这个|由|和|及|与|有"
+    r"^(?:[一二三四五六七八九十]是|此次|其中|据悉|据了解|另外|同时|以及|还有|其|该|这个|由|和|及|与|有"
     r"|新建|建设|实施|推进|加快|引进|包括|重点推进|全力推进)+"
 )
 _COMPANY_IN_NAME = re.compile(r".{2,30}?(?:股份有限公司|有限责任公司|有限公司|公司|集团)")
@@ -57,6 +68,12 @@ _CAPACITY = re.compile(
 )
 _STAGES = [
     ("建成投产", "in_production"),
+    ("建成投运", "in_production"),
+    ("主体完工", "under_construction"),  # the shell is up, the project is not finished
+    ("主体竣工", "under_construction"),
+    ("封顶", "under_construction"),
+    ("施工", "under_construction"),  # 主体施工, 设备基础施工 (not 施工图)
+    ("安装", "under_construction"),  # 设备安装调试, 设备已进场安装
     ("竣工投产", "in_production"),
     ("即将投产", "under_construction"),
     ("加快建设", "under_construction"),
@@ -81,7 +98,7 @@ _STAGES = [
 ]
 _STAGE_RE = re.compile("|".join(w for w, _ in _STAGES))
 _LIST_HEAD = re.compile(
-    r"(?P<verb>签约|开工|投产|竣工)(?:的)?(?:重点|重大)?项目(?:主要)?(?:有|包括|为|是)[：:]"
+    r"(?P<verb>签约|开工|投产|竣工)(?:的)?(?:重点|重大)?项目(?:主要)?(?:(?:有|包括|为|是)[：:]|中[，,])"
 )
 _FUTURE_BEFORE = re.compile(r"(将|尽快|计划|预计|拟|力争|争取|明年|今年|年内|推动|确保|待)$")
 # A stage verb later in a clause that opens with one of these is a plan: 预计三季度投产.
@@ -316,7 +333,7 @@ def _companies_from_next_sentence(
 
 
 _SUBJECT = re.compile(r"(?:^|(?P<comma>[，,]))(?P<subject>(?:该|此|这个)?项目(?:的)?)?$")
-_TOTAL_KEYWORDS = {"总投资", "计划总投资", "投资总额", "总投资额"}
+_TOTAL_KEYWORDS = {"总投资", "计划总投资", "投资总额", "总投资额", "计划投资"}
 _CANDIDATE = re.compile(r"[^，。；：！？、,;:!?\n（(]{2,60}?项目")
 
 
@@ -338,6 +355,7 @@ def _bind_subject(doc: Document, kw_start: int, s_start: int):
         lo, hi = prev.start, prev.end
     else:
         return None
+    lo = max(lo, text.rfind("：", lo, hi) + 1)  # 重点抓好以下项目：一是X项目，项目总投资…
     if re.search(r"\d+个|一批", text[lo:hi]) or doc.has_amount(lo, hi):
         return None
     names = []
@@ -353,7 +371,11 @@ def _bind_subject(doc: Document, kw_start: int, s_start: int):
 def _bind_name(doc: Document, kw_start: int, amount_end: int, s_start: int, s_end: int):
     """The project name bound to an investment amount, with its normalised span, or None."""
     text = doc.text
-    mo = _AFTER[0].match(text, amount_end, s_end) or _AFTER[1].match(text, amount_end, s_end)
+    mo = (
+        _AFTER[0].match(text, amount_end, s_end)
+        or _AFTER[1].match(text, amount_end, s_end)
+        or _VERB_OBJECT.match(text, amount_end, s_end)
+    )
     if mo:
         name = mo.group("name")
         if _GROUP_NAME.match(name):
@@ -389,12 +411,12 @@ def _clean_name(text: str, name: str, ns: int, cut: bool = True):
 def _zone_for(doc: Document, name: str, pos: int, sent) -> str | None:
     """The zone the text attributes the project to: one named before it in its sentence, else
     one named next to the same project earlier, else the paragraph's (see Document)."""
+    own = [z for z in doc.zones_in(sent.start, sent.end) if doc.text.startswith(name, z.start)]
+    if own:  # 大同经开区氢能产业园项目: the name opens with its zone (even after another one)
+        return own[0].name
     before = doc.zones_in(sent.start, pos)
     if before:
         return before[-1].name
-    own = [z for z in doc.zones_in(sent.start, sent.end) if doc.text.startswith(name, z.start)]
-    if own:  # 大同经开区氢能产业园项目: the name opens with its zone
-        return own[0].name
     # The same project named earlier next to a zone (泰山玻纤“年产30万吨…项目” …).
     for mo in re.finditer(re.escape(name), doc.text[: sent.start]):
         earlier = doc.sentence_at(mo.start())
@@ -530,12 +552,38 @@ def _stage(doc: Document, name: str, s_start: int, s_end: int, name_end: int) ->
     mo = _LIST_HEAD.search(doc.text, head.start, s_start)
     if mo:
         return dict(_STAGES)[mo.group("verb")]
+    stage = _stage_of_whole(doc, head)
+    if stage:
+        return stage
     for mo in re.finditer(re.escape(name), doc.text[:s_start]):
         sent = doc.sentence_at(mo.start())
         stage = _stage_in(doc.text, sent.start, sent.end, mo.end())
         if stage:
             return stage
     return None
+
+
+_ROUND_VERB = re.compile(r"签约|开工|投产")
+
+
+def _stage_of_whole(doc: Document, sent) -> str | None:
+    """ "其中，总投资18亿元的X项目…": parts of the figure in the sentence before (the one that
+    "其中" refers to, possibly the last of the paragraph before) take its verb, when it has
+    exactly one of 签约/开工/投产 ("…集中签约仪式，共签约项目7个，总投资42.5亿元。")."""
+    text = doc.text
+    ps, _ = doc.paragraphs[sent.paragraph]
+    if not text.startswith("其中", sent.start) or sent.start == 0:
+        return None
+    prev = doc.sentence_at(sent.start - 1)
+    if prev.paragraph != sent.paragraph and sent.start != ps:
+        return None
+    if prev.paragraph != sent.paragraph:  # a paragraph opening with 其中: the last sentence
+        while prev.start == prev.end or not text[prev.start : prev.end].strip():
+            if prev.start == 0:
+                return None
+            prev = doc.sentence_at(prev.start - 1)
+    verbs = {mo.group(0) for mo in _ROUND_VERB.finditer(text, prev.start, prev.end)}
+    return dict(_STAGES)[verbs.pop()] if len(verbs) == 1 else None
 
 
 def _stage_in(text: str, start: int, end: int, anchor: int) -> str | None:
@@ -549,7 +597,7 @@ def _stage_in(text: str, start: int, end: int, anchor: int) -> str | None:
             clause = max(clause + 1, start)
             if mo.start() - clause <= 16 and _FUTURE_CLAUSE.match(text, clause, mo.start()):
                 continue
-            if text.startswith(("后", "筹备", "准备", "率"), mo.end()):
+            if text.startswith(("后", "筹备", "准备", "率", "图"), mo.end()):
                 continue
         distance = abs(mo.start() - anchor)
         if best is None or distance < best[0]:

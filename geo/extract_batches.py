@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from geo.extract_common import Document, classify
 from geo.extract_places import Place
+from geo.extract_zones import zone_key
 
 _KIND_MARK = re.compile(
     r"“?(?P<kind>签约|开工|投产)一批”?(?:项目)?(?:共)?(?P<n>\d+)个"
@@ -83,7 +84,7 @@ def find_batches(doc: Document) -> tuple[list[_Batch], set[int]]:
         for mo in _iter_marks(text, ps, pe):
             groups = mo.groupdict()
             word = groups.get("kind") or groups.get("kind2")
-            kind = _KIND[word] if word else "all"
+            kind = _KIND[word] if word else _list_kind(doc, mo.start())
             n = int(groups.get("n") or groups.get("n2"))
             inv, out_cny, end, starts = _amounts_after(doc, mo.end(), pe)
             scope, place = previous = _batch_place(doc, mo.start(), p_index, previous)
@@ -122,11 +123,23 @@ def _iter_marks(text: str, start: int, end: int):
     return sorted(kinds + totals, key=lambda m: m.start())
 
 
+def _list_kind(doc: Document, pos: int) -> str:
+    """A total of one batch's list: "公布…“开工一批”项目清单，共12个项目" counts started
+    projects; with no or several batch names before it in the sentence it is the round's total."""
+    sent = doc.sentence_at(pos)
+    words = {mo.group(1) for mo in re.finditer(r"(签约|开工|投产)一批", doc.text[sent.start : pos])}
+    return _KIND[words.pop()] if len(words) == 1 else "all"
+
+
 def _round_context(doc: Document, p_index: int) -> bool:
     """A '三个一批' round is discussed here or in the neighbouring paragraphs."""
     lo, hi = max(0, p_index - 2), min(len(doc.paragraphs), p_index + 2)
     chunk = doc.text[doc.paragraphs[lo][0] : doc.paragraphs[hi - 1][1]]
-    return "一批" in chunk
+    return _ROUND_WORD.search(chunk) is not None
+
+
+# "一批" alone is everyday prose (实施了一批带动性强的项目); a round names itself.
+_ROUND_WORD = re.compile(r"三个一批|(?:签约|开工|投产)一批")
 
 
 def _amounts_after(doc: Document, pos: int, limit: int):
@@ -190,7 +203,39 @@ def _batch_place(
             return "zone", zones[-1].name
         if "全省" in doc.text[s.start : s.end]:
             return "province", "山西省"
+    return _announced_place(doc, p_index)
+
+
+def _announced_place(doc: Document, p_index: int) -> tuple[str, str | None]:
+    """ "8月26日，晋中市开发区…“三个一批”活动在…举行。" then, in the next paragraph, "本次活动
+    集中签约项目46个…": the place of the sentence announcing the round, in the (at most three)
+    paragraphs before, headline included."""
+    for i in range(p_index - 1, max(-1, p_index - 4), -1):
+        ps, pe = doc.paragraphs[i]
+        for s in _sentences_of(doc, ps, pe):
+            if not _ROUND_WORD.search(doc.text, s.start, s.end):
+                continue
+            found = doc.places_in(s.start, s.end, ("city", "county"))
+            if found:
+                return _scope(found[0][1])
+            zones = doc.zones_in(s.start, s.end)
+            if zones:
+                return "zone", zones[0].name
+            if "全省" in doc.text[s.start : s.end]:
+                return "province", "山西省"
     return "unknown", None
+
+
+def _sentences_of(doc: Document, ps: int, pe: int):
+    if ps >= pe:
+        return
+    s = doc.sentence_at(ps)
+    while True:
+        if s.start >= ps:
+            yield s
+        if s.end >= pe or s.end <= s.start:
+            return
+        s = doc.sentence_at(s.end)
 
 
 def _scope(place: Place) -> tuple[str, str]:
@@ -287,15 +332,30 @@ def _dedupe(batches: list[_Batch]) -> list[_Batch]:
     output figure the first statement lacked (a headline and its article)."""
     kept: dict[tuple, _Batch] = {}
     for b in sorted(batches, key=lambda b: b.start):
-        key = (b.place, b.kind, b.date, b.projects, b.investment, b.period)
+        place = zone_key(b.place) if b.scope == "zone" and b.place else b.place
+        key = (place, b.kind, b.date, b.projects, b.investment, b.period)
         first = kept.get(key)
         if first is None:
             kept[key] = b
-        elif first.output is None and b.output is not None:
-            kept[key] = replace(first, output=b.output)
+            continue
+        if first.output is None and b.output is not None:
+            first = kept[key] = replace(first, output=b.output)
+        if len(b.place or "") > len(first.place or ""):  # 综改区 (headline), then its full name
+            kept[key] = replace(first, place=b.place)
     # A headline count without its amount ("…活动签约项目15个") repeats the article's figure.
     with_amount = {k[:4] + k[5:] for k in kept if k[4] is not None}
-    return [b for k, b in kept.items() if k[4] is not None or k[:4] + k[5:] not in with_amount]
+    out = [b for k, b in kept.items() if k[4] is not None or k[:4] + k[5:] not in with_amount]
+    # A headline figure (no date, place often abbreviated: 综改区) repeating a dated one of the
+    # article with the same kind, count and amount is that figure.
+    dated = {(b.kind, b.projects, b.investment) for b in out if b.date and b.period is None}
+    return [
+        b
+        for b in out
+        if b.date
+        or b.period
+        or b.investment is None
+        or (b.kind, b.projects, b.investment) not in dated
+    ]
 
 
 def check_sums(batches: list[_Batch]) -> list[str]:

@@ -80,8 +80,17 @@ INVESTMENT_KEYWORDS = {
 _GLUE = re.compile(r"^(?:约|达|为|共|超|近|逾|预计|计划|合计|共计|突破|高达|是)*$")
 
 
+# "X项目计划投资2亿元" / "…项目，项目计划投资2亿元" is one project's planned total; "重点项目计划
+# 投资" or "今年计划投资" is a zone's or a year's plan.
+_PROJECT_PLAN = re.compile(
+    r"(?<!重点)(?<!重大)(?<!在建)(?<!新建)(?<!续建)(?<!产业)(?<!工业)(?<!签约)(?<!开工)(?<!投产)"
+    r"(?<!储备)(?<![区市县省年度个批类部有])项目(?:的)?$"
+)
+
 # A bare zone word referring back to the zone the article is about.
-_ZONE_ANAPHOR = re.compile(r"(?<![\u4e00-\u9fff])(经开区|开发区|高新区|园区|示范区|该区|全区|区内)")
+_ZONE_ANAPHOR = re.compile(
+    r"(?:(?<![\u4e00-\u9fff])|(?<=[在进入到]))(经开区|开发区|高新区|园区|示范区|该区|全区|区内)"
+)
 _ANAPHOR_TYPES = {
     "经开区": {"etdz", "econ_dev"},
     "高新区": {"hitech"},
@@ -114,6 +123,10 @@ def classify(text: str, amount: Amount, floor: int) -> Classified:
         return Classified(amount, "cumulative_investment", word, best.start())
     if not _GLUE.match(glue):
         return Classified(amount, "other", word, best.start())
+    if word == "计划投资" and _PROJECT_PLAN.search(
+        text, max(floor, best.start() - 12), best.start()
+    ):
+        return Classified(amount, "investment", word, best.start())  # X项目计划投资2亿元
     if word in INVESTMENT_KEYWORDS:
         before = text[max(floor, best.start() - 4) : best.start()]
         if word in ("投资", "投资额") and re.search(
@@ -208,6 +221,8 @@ class Document:
                 continue
             if self.inside_zone(mo.start()) or _in_company(self.text, mo.end()):
                 continue
+            if _PUBLISHER.match(self.text, mo.end()):
+                continue  # 临汾日报讯: the paper, not where the news happens
             out.append((mo.start(), place))
         return out
 
@@ -234,9 +249,17 @@ class Document:
         ps, _ = self.paragraphs[sent.paragraph]
         if sent.paragraph > 0 and self.text.startswith("其中", ps):
             ps = self.paragraphs[sent.paragraph - 1][0]
-        in_paragraph = self.zones_in(ps, pos)
-        if len({zone_key(z.name) for z in in_paragraph}) == 1:
-            return in_paragraph[-1]
+        in_paragraph = [  # "…的Y项目落户X区。" places Y, not what follows
+            z
+            for z in self.zones_in(ps, pos)
+            if z.start >= sent.start
+            or not _SETTLED_BEFORE.search(self.text, max(ps, z.start - 9), z.start)
+        ]
+        keys = {same_zone_key(z.name) for z in in_paragraph}
+        common = min(keys, key=len) if keys else None
+        if common is not None and all(k.startswith(common) for k in keys):
+            # one zone, or one zone and its parts (吕梁经开区, 吕梁经开区科创产业园): the zone
+            return [z for z in in_paragraph if same_zone_key(z.name) == common][-1]
         if in_paragraph:
             return None
         mo = _ZONE_ANAPHOR.search(self.text, ps, pos)
@@ -264,8 +287,8 @@ class Document:
                 break
         if headline is None:
             return None
-        key = zone_key(headline.name)
-        if all(zone_key(z.name).startswith(key) for z in self.zones):
+        key = same_zone_key(headline.name)
+        if all(same_zone_key(z.name).startswith(key) for z in self.zones):
             return headline
         return None
 
@@ -276,6 +299,16 @@ class Document:
         year = int(year_mo.group(1)) if year_mo else None
         for ref in find_dates(chunk, self.published, year):
             yield ref, start
+
+
+_PUBLISHER = re.compile(r"(?:日报|晚报|晨报|新闻|报社|广播|电视台|融媒)")
+_SETTLED_BEFORE = re.compile(r"(?:落户|落地|位于|坐落于|选址)(?:于|在)?(?:综改区)?$")
+
+
+def same_zone_key(name: str) -> str:
+    """zone_key, with "X经开区" taken as the short form of "X经济开发区" too (papers shorten
+    both 经济技术开发区 and 经济开发区 to 经开区): for zones named within one article only."""
+    return zone_key(name).replace("经济开发区", "经开区")
 
 
 def _zone_in(zone: _Raw, county: Place) -> bool:

@@ -164,7 +164,9 @@ def _prefix(window: str, kind: str, suffix: str, adjacent: bool) -> tuple[int, s
             if not _acceptable(rest, place, free, suffix):
                 return None
             return start, place
-    if suffix in _STANDALONE and (not window or _STOP.search(window[-1:])):
+    if suffix in _STANDALONE and (
+        not window or _STOP.search(window[-1:]) or window.endswith(("落户", "落地", "位于", "入驻"))
+    ):
         return len(window), None
     if suffix == "园区":
         return None  # a bare 园区 needs a place of its own (化工园区智慧园区 is not a zone)
