@@ -49,8 +49,8 @@ test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check geo webmap boundaries tests
-	$(BIN)/ruff format --check geo webmap boundaries tests
+	$(BIN)/ruff check geo webmap boundaries tests bench
+	$(BIN)/ruff format --check geo webmap boundaries tests bench
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format geo webmap boundaries tests

@@ -44,9 +44,7 @@ def main() -> int:
     app = create_app({"DEFAULT_BASEMAP": "none"})
     projects = app.extensions["atlas_store"].data.projects
     busiest = projects["zone_id"].dropna().value_counts()
-    SHOTS["zone.png"] = (
-        f"/zones/{busiest.index[0] if len(busiest) else 'Z001'}?basemap=none"
-    )
+    SHOTS["zone.png"] = f"/zones/{busiest.index[0] if len(busiest) else 'Z001'}?basemap=none"
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_port}"
