@@ -20,41 +20,14 @@ import shapely
 import boundaries
 from geo import aggregate
 from geo.aggregate import NO_FILTERS, Filters
-from geo.dataset import BATCH_COLUMNS
+from geo.dataset import BATCH_COLUMNS, PROJECT_COLUMNS, ZONE_COLUMNS
 
 DECIMALS = 6
-ZONE_FIELDS = [
-    "zone_id",
-    "name",
-    "aliases",
-    "type",
-    "level",
-    "city_adcode",
-    "county_adcode",
-    "parent_zone_id",
-    "precision",
-    "geocode_method",
-    "note",
-]
-PROJECT_FIELDS = [
-    "project_id",
-    "doc_id",
-    "name",
-    "company",
-    "zone_id",
-    "investment_cny",
-    "investment_text",
-    "capacity",
-    "stage",
-    "date",
-    "city_adcode",
-    "county_adcode",
-    "precision",
-    "geocode_method",
-    "span_start",
-    "span_end",
-    "quote",
-]
+# Download fields are the curated tables' columns; lon/lat come from the geometry instead
+# (GeoJSON geometry, CSV lon/lat columns), so they are not repeated as properties.
+_FROM_GEOMETRY = ("lon", "lat")
+ZONE_FIELDS = [*ZONE_COLUMNS, "precision", "geocode_method", "unplaced_reason"]
+PROJECT_FIELDS = [c for c in PROJECT_COLUMNS if c not in _FROM_GEOMETRY]
 BATCH_FIELDS = list(BATCH_COLUMNS)  # every column of the curated table
 BOUNDARY_FIELDS = ["adcode", "name", "name_en", "level", "parent_adcode", "area_km2"]
 
