@@ -267,6 +267,7 @@ def measure(servers: dict) -> dict:
                         wrk(port, _url(template, collection, tail, extra), WRK_SECONDS)
                     )
     result = {
+        **_atlas_pages(servers["atlas"][1]),
         "rounds": ROUNDS,
         "requests_per_case_per_round": LATENCY_REQUESTS,
         "wrk_seconds": WRK_SECONDS if have_wrk else "wrk missing",
@@ -283,6 +284,29 @@ def measure(servers: dict) -> dict:
             result[f"throughput ratio atlas/pygeoapi, {case}"] = round(
                 statistics.median(a) / statistics.median(p), 1
             )
+    return result
+
+
+# The web map's own pages and layers through the same real socket (the web section
+# measures them through the Flask test client): warm, so served from the page cache.
+ATLAS_PAGES = {
+    "page: county choropleth": "/choropleth?level=county&metric=investment",
+    "page: overview": "/",
+    "geojson: /api/boundaries/county.geojson": "/api/boundaries/county.geojson",
+    "geojson: /api/projects.geojson?stage=signed": "/api/projects.geojson?stage=signed",
+}
+
+
+def _atlas_pages(port: int) -> dict:
+    result = {}
+    for label, path in ATLAS_PAGES.items():
+        for _ in range(6):  # new connections reach both gunicorn workers: warm each cache
+            latencies(port, path, 2)
+        values = []
+        for _ in range(ROUNDS):
+            values += latencies(port, path, LATENCY_REQUESTS)
+        result[f"atlas {label} median ms"] = round(statistics.median(values), 2)
+        result[f"atlas {label} p95 ms"] = round(p95(values), 2)
     return result
 
 
