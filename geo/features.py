@@ -14,6 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import pandas as pd
+import shapely
+
 import boundaries
 from geo import aggregate, export
 from geo.errors import AtlasError
@@ -232,8 +235,6 @@ def build_collections(dataset) -> dict[str, Collection]:
 
 
 def _no_metrics(units):
-    import pandas as pd
-
     return pd.DataFrame(index=units["adcode"])
 
 
@@ -354,17 +355,16 @@ def parse_items_query(
 # ---------------------------------------------------------------- answering it
 
 
-def _matches(feature: Feature, query: ItemsQuery, collection: Collection) -> bool:
-    if query.bbox is not None:
+def _matches(feature: Feature, query: ItemsQuery, collection: Collection, box) -> bool:
+    """``box`` is the query's bbox as a shapely polygon (or None), built once per query."""
+    if box is not None:
         if feature.bounds is None:
             return False
         x0, y0, x1, y1 = query.bbox
         b = feature.bounds
-        if b[0] > x1 or b[2] < x0 or b[1] > y1 or b[3] < y0:
+        if b[0] > x1 or b[2] < x0 or b[1] > y1 or b[3] < y0:  # cheap reject before shapely
             return False
-        import shapely
-
-        if not shapely.box(x0, y0, x1, y1).intersects(feature.geometry):
+        if not box.intersects(feature.geometry):
             return False
     if query.interval is not None and collection.temporal_property:
         if feature.when is None:
@@ -383,4 +383,5 @@ def _matches(feature: Feature, query: ItemsQuery, collection: Collection) -> boo
 
 def select(collection: Collection, query: ItemsQuery) -> list[Feature]:
     """Every feature matching the query, in collection order, before paging."""
-    return [f for f in collection.features if _matches(f, query, collection)]
+    box = shapely.box(*query.bbox) if query.bbox is not None else None
+    return [f for f in collection.features if _matches(f, query, collection, box)]

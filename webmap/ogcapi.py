@@ -145,6 +145,13 @@ def _url(path: str, **params) -> str:
     return base + ("?" + urlencode(params, doseq=True) if params else "")
 
 
+def _document(fmt: str, template: str, doc: dict, **context):
+    """A JSON document, or its HTML rendering when ``fmt`` is html: a ``build()`` result."""
+    if fmt == "html":
+        return _html(template, doc=doc, **context), HTML, []
+    return _json(doc), JSON, []
+
+
 def _html(template: str, **context) -> str:
     return render_template(
         template,
@@ -198,9 +205,7 @@ def landing():
                 {"href": _url("/collections"), "rel": "data", "type": JSON, "title": "Collections"},
             ],
         }
-        if fmt == "html":
-            return _html("ogc_landing.html", doc=doc), HTML, []
-        return _json(doc), JSON, []
+        return _document(fmt, "ogc_landing.html", doc)
 
     return _respond(build)
 
@@ -212,9 +217,7 @@ def conformance():
 
     def build():
         doc = {"conformsTo": CONFORMANCE}
-        if fmt == "html":
-            return _html("ogc_conformance.html", doc=doc), HTML, []
-        return _json(doc), JSON, []
+        return _document(fmt, "ogc_conformance.html", doc)
 
     return _respond(build)
 
@@ -309,9 +312,7 @@ def collections():
             ],
             "collections": [_collection_doc(c) for c in _collections().values()],
         }
-        if fmt == "html":
-            return _html("ogc_collections.html", doc=doc), HTML, []
-        return _json(doc), JSON, []
+        return _document(fmt, "ogc_collections.html", doc)
 
     return _respond(build)
 
@@ -324,9 +325,7 @@ def collection(cid: str):
 
     def build():
         doc = _collection_doc(c)
-        if fmt == "html":
-            return _html("ogc_collection.html", doc=doc, collection=c), HTML, []
-        return _json(doc), JSON, []
+        return _document(fmt, "ogc_collection.html", doc, collection=c)
 
     return _respond(build)
 
