@@ -1,15 +1,19 @@
-"""The curated dataset in ``data/``: schema, loading and geocoded frames.
+"""The read model: the store's public tables as frames, geocoded, for maps and downloads.
 
-Tables (UTF-8 CSV, adcodes as 6-digit strings, money as integer CNY):
-``sources.csv``, ``zones.csv`` (the zone gazetteer), ``projects.csv`` and ``batches.csv``.
-Projects and batch figures are separate on purpose: a project named in a "三个一批" batch
-is already counted in the batch total, so the two must never be added together.
+A :class:`Dataset` is an immutable snapshot of one data version: published documents
+(``sources``), the zone gazetteer, canonical projects and canonical aggregate figures
+(``batches``). Projects and batch figures are separate on purpose: a project named in a
+"三个一批" batch is already counted in the batch total, so the two are never added.
+
+Columns come from :mod:`geo.store.schema`; :func:`load_dataset` reads a ``data/`` folder
+through an in-memory store, so there is one loading path, with one set of checks.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,64 +21,15 @@ import pandas as pd
 import shapely
 
 from geo import geocode
+from geo.store import schema as s
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-# ``published`` is empty when the article does not state it; ``reference_date`` is the
-# documented, inferred date used to resolve "2月6日"-style dates (see its note).
-SOURCE_COLUMNS = ["doc_id", "title", "publisher", "published", "reference_date", "url", "note"]
-ZONE_COLUMNS = [
-    "zone_id",
-    "name",
-    "aliases",
-    "type",
-    "level",
-    "city_adcode",
-    "county_adcode",
-    "parent_zone_id",
-    "note",
-]
-PROJECT_COLUMNS = [
-    "project_id",
-    "doc_id",
-    "name",
-    "company",
-    "zone_id",
-    "investment_cny",
-    "investment_text",
-    "capacity",
-    "stage",
-    "date",
-    "city_adcode",
-    "county_adcode",
-    "lon",
-    "lat",
-    "precision",
-    "geocode_method",
-    "unplaced_reason",
-    "span_start",
-    "span_end",
-    "quote",
-]
-BATCH_COLUMNS = [
-    "batch_id",
-    "doc_id",
-    "round_date",
-    "scope",
-    "place",
-    "adcode",
-    "zone_id",
-    "kind",
-    "projects",
-    "investment_cny",
-    "output_cny",
-    "span_start",
-    "span_end",
-    "quote",
-]
-_TEXT = {"dtype": str, "keep_default_na": False, "na_values": [""]}
-_INTS = ["investment_cny", "output_cny", "projects", "span_start", "span_end"]
-_FLOATS = ["lon", "lat"]
+SOURCE_COLUMNS = s.public_columns(s.documents)
+ZONE_COLUMNS = s.public_columns(s.zones)
+PROJECT_COLUMNS = [*s.public_columns(s.projects), "lon", "lat"]
+BATCH_COLUMNS = s.public_columns(s.batches)
+ZONE_GEOCODE_COLUMNS = ["lon", "lat", "precision", "geocode_method", "unplaced_reason"]
 
 
 @dataclass(frozen=True)
@@ -94,19 +49,6 @@ class Dataset:
         return max(dates) if len(dates) else None
 
 
-def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
-    """A CSV with every column as text, then integers/floats where the schema says so."""
-    frame = pd.read_csv(path, **_TEXT)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{path.name}: missing columns {missing}")
-    for col in frame.columns.intersection(_INTS):
-        frame[col] = pd.to_numeric(frame[col]).astype("Int64")
-    for col in frame.columns.intersection(_FLOATS):
-        frame[col] = pd.to_numeric(frame[col]).astype(float)
-    return frame.astype(object).where(frame.notna(), None)
-
-
 def _known(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
@@ -119,28 +61,66 @@ def _points(lons, lats) -> list:
     ]
 
 
+def _plain(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """Rows as an object frame: ISO dates, ``None`` for missing, exactly ``columns``."""
+    data = {col: [_plain(r.get(col)) for r in rows] for col in columns}
+    return pd.DataFrame(data, columns=columns, dtype=object)
+
+
 def geocode_zones(zones: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Zones at the seat of their host county, else host city, else the province."""
-    placements = [
-        geocode.place_zone(row.city_adcode, row.county_adcode) for row in zones.itertuples()
-    ]
-    frame = zones.copy()
-    frame["lon"] = [p.lon for p in placements]
-    frame["lat"] = [p.lat for p in placements]
-    frame["precision"] = [p.precision for p in placements]
-    frame["geocode_method"] = [p.method for p in placements]
-    frame["unplaced_reason"] = [p.reason for p in placements]
-    return gpd.GeoDataFrame(frame, geometry=_points(frame["lon"], frame["lat"]), crs="EPSG:4326")
+    """Zones where an editor put them (precision ``editor``), else at the seat of their
+    host county, else host city, else the province."""
+    placements = []
+    for row in zones.itertuples():
+        lon, lat = getattr(row, "location_lon", None), getattr(row, "location_lat", None)
+        if _known(lon) and _known(lat):
+            placements.append(geocode.Placement(
+                row.city_adcode, row.county_adcode, float(lon), float(lat), "editor", "editor"
+            ))
+        else:
+            placements.append(geocode.place_zone(row.city_adcode, row.county_adcode))
+    out = zones.copy()
+    out["lon"] = [p.lon for p in placements]
+    out["lat"] = [p.lat for p in placements]
+    out["precision"] = [p.precision for p in placements]
+    out["geocode_method"] = [p.method for p in placements]
+    out["unplaced_reason"] = [p.reason for p in placements]
+    return gpd.GeoDataFrame(out, geometry=_points(out["lon"], out["lat"]), crs="EPSG:4326")
+
+
+def from_rows(sources, zones, projects, batches) -> Dataset:
+    """A dataset from store rows (mappings keyed by schema column names)."""
+    zone_frame = frame(zones, [*ZONE_COLUMNS, "location_lon", "location_lat", "location_note"])
+    project_frame = frame(projects, PROJECT_COLUMNS)
+    return Dataset(
+        sources=frame(sources, SOURCE_COLUMNS),
+        zones=geocode_zones(zone_frame),
+        projects=gpd.GeoDataFrame(
+            project_frame,
+            geometry=_points(project_frame["lon"], project_frame["lat"]),
+            crs="EPSG:4326",
+        ),
+        batches=frame(batches, BATCH_COLUMNS),
+    )
+
+
+def empty() -> Dataset:
+    """A dataset with the schema and no rows: the app starts before any data exists."""
+    return from_rows([], [], [], [])
 
 
 def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
-    """Load and geocode the curated tables from ``data_dir``."""
-    data_dir = Path(data_dir)
-    sources = read_table(data_dir / "sources.csv", SOURCE_COLUMNS)
-    zones = geocode_zones(read_table(data_dir / "zones.csv", ZONE_COLUMNS))
-    projects = read_table(data_dir / "projects.csv", PROJECT_COLUMNS)
-    projects = gpd.GeoDataFrame(
-        projects, geometry=_points(projects["lon"], projects["lat"]), crs="EPSG:4326"
-    )
-    batches = read_table(data_dir / "batches.csv", BATCH_COLUMNS)
-    return Dataset(sources, zones, projects, batches)
+    """The dataset of a ``data/`` folder, loaded and merged through an in-memory store."""
+    from geo.store import open_store
+
+    repo = open_store("sqlite://", data_dir=Path(data_dir))
+    try:
+        return repo.snapshot().dataset
+    finally:
+        repo.close()

@@ -37,7 +37,11 @@ class Gazetteer:
     @classmethod
     def from_csv(cls, path: Path = DATA_DIR / "zones.csv") -> Gazetteer:
         with Path(path).open(encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
+            return cls.from_rows(list(csv.DictReader(f)))
+
+    @classmethod
+    def from_rows(cls, rows) -> Gazetteer:
+        """From zones.csv rows or the store's zone rows (mappings with the same keys)."""
         return cls(
             [
                 Zone(
