@@ -15,7 +15,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.dataset import BATCH_COLUMNS, PROJECT_COLUMNS
 from geo.errors import AtlasError
 
 OVERRIDE_COLUMNS = ["action", "table", "doc_id", "span_start", "field", "value", "reason"]
@@ -60,32 +59,21 @@ def read_overrides(path: Path) -> list[Override]:
     return result
 
 
-def _quote(text: str, span) -> str:
-    start, end = span
-    snippet = " ".join(text[start:end].split())
-    return snippet if len(snippet) <= _QUOTE_CHARS else snippet[: _QUOTE_CHARS - 1] + "…"
+def with_ids(table: str, rows: list[dict]) -> list[dict]:
+    """Mention rows with the canonical id each merges into (as the store derives it)."""
+    from geo.store import merge
 
-
-def _rows(doc_id: str, text: str, records: list[dict], columns: list[str], make_id) -> list[dict]:
-    """Table rows of one document's records: schema columns, id, span and quoted source."""
-    rows = []
-    for record in records:
-        start, end = record["span"]
-        row = {c: record.get(c) for c in columns}
-        row.update(doc_id=doc_id, span_start=start, span_end=end, quote=_quote(text, (start, end)))
-        row[columns[0]] = make_id(doc_id.split("_")[0], start, record)
-        rows.append(row)
+    if table == "batches":
+        for row in rows:
+            row["batch_id"] = merge.batch_id(merge.batch_merge_key(row))
+        return rows
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(merge.project_merge_key(row), []).append(row)
+    for key, group in groups.items():
+        for row, pid in zip(group, merge.assign_projects(key, group), strict=True):
+            row["project_id"] = pid
     return rows
-
-
-def project_rows(doc_id: str, text: str, projects: list[dict]) -> list[dict]:
-    return _rows(doc_id, text, projects, PROJECT_COLUMNS, lambda doc, start, _: f"{doc}-p{start}")
-
-
-def batch_rows(doc_id: str, text: str, batches: list[dict]) -> list[dict]:
-    return _rows(
-        doc_id, text, batches, BATCH_COLUMNS, lambda doc, start, b: f"{doc}-b{start}-{b['kind']}"
-    )
 
 
 def apply_overrides(table: str, rows: list[dict], overrides: list[Override]) -> list[dict]:

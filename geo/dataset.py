@@ -80,9 +80,11 @@ def geocode_zones(zones: pd.DataFrame) -> gpd.GeoDataFrame:
     for row in zones.itertuples():
         lon, lat = getattr(row, "location_lon", None), getattr(row, "location_lat", None)
         if _known(lon) and _known(lat):
-            placements.append(geocode.Placement(
-                row.city_adcode, row.county_adcode, float(lon), float(lat), "editor", "editor"
-            ))
+            placements.append(
+                geocode.Placement(
+                    row.city_adcode, row.county_adcode, float(lon), float(lat), "editor", "editor"
+                )
+            )
         else:
             placements.append(geocode.place_zone(row.city_adcode, row.county_adcode))
     out = zones.copy()

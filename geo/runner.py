@@ -13,10 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from geo import curate
-from geo.dataset import BATCH_COLUMNS, DATA_DIR, PROJECT_COLUMNS
+from geo.dataset import DATA_DIR
 from geo.errors import AtlasError, InputError
 from geo.gazetteer import Gazetteer
 from geo.pipeline import document_record, process_bytes
+from geo.store import records
+from geo.store.schema import batch_mentions, csv_columns, project_mentions
 
 
 def expand_paths(paths: list[str]) -> list[Path]:
@@ -80,14 +82,15 @@ def write_dataset(results, out_dir: Path) -> None:
     overrides = curate.read_overrides(out_dir / "overrides.csv")
     projects, batches = [], []
     for path, r in results:
-        projects += curate.project_rows(path.name, r.text, r.projects)
-        batches += curate.batch_rows(path.name, r.text, r.batches)
-    projects = curate.apply_overrides("projects", projects, overrides)
-    batches = curate.apply_overrides("batches", batches, overrides)
+        found = records.mention_rows(path.name, r.text, r)
+        projects += found[0]
+        batches += found[1]
+    projects = curate.with_ids("projects", curate.apply_overrides("projects", projects, overrides))
+    batches = curate.with_ids("batches", curate.apply_overrides("batches", batches, overrides))
     curate.write_all(
         {
-            out_dir / "projects.csv": curate.csv_text(projects, PROJECT_COLUMNS),
-            out_dir / "batches.csv": curate.csv_text(batches, BATCH_COLUMNS),
+            out_dir / "projects.csv": curate.csv_text(projects, csv_columns(project_mentions)),
+            out_dir / "batches.csv": curate.csv_text(batches, csv_columns(batch_mentions)),
         }
     )
 

@@ -11,8 +11,16 @@ import hashlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-_PATTERNS = ("extract*.py", "text.py", "money.py", "dates.py", "pipeline.py", "gazetteer.py",
-             "geocode.py", "rules/*")
+_PATTERNS = (
+    "extract*.py",
+    "text.py",
+    "money.py",
+    "dates.py",
+    "pipeline.py",
+    "gazetteer.py",
+    "geocode.py",
+    "rules/*",
+)
 
 
 @functools.cache

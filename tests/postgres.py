@@ -39,7 +39,7 @@ def _as_user() -> list[str]:
     try:
         pwd.getpwnam("postgres")
     except KeyError:
-        raise RuntimeError("running as root but there is no 'postgres' user to run the server")
+        raise RuntimeError("running as root without a 'postgres' user to run the server") from None
     return ["runuser", "-u", "postgres", "--"]
 
 

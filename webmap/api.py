@@ -6,11 +6,12 @@ Content-Disposition file name. Unfiltered boundary layers are served pre-seriali
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 import boundaries
 from geo import aggregate, export
-from webmap import params, provenance
+from webmap import live, params, provenance
+from webmap.pages import PageCache
 from webmap.store import DATUMS, Blob
 
 bp = Blueprint("api", __name__)
@@ -18,7 +19,7 @@ FORMATS = {"geojson": "application/geo+json", "csv": "text/csv"}
 
 
 def store():
-    return current_app.extensions["atlas_store"]
+    return live.store()
 
 
 def _format(fmt: str) -> str:
@@ -75,7 +76,7 @@ TABLES = {
 
 def _cached(key, build) -> bytes:
     """Download bodies are pure functions of their parameters: keep the recent ones."""
-    return current_app.extensions["atlas_downloads"].get(key, build)
+    return live.cache("downloads", lambda: PageCache(64)).get(key, build)
 
 
 def _table(table: str, fmt: str):

@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.set_defaults(func=_cmd_serve)
+
+    from webmap import cli_store
+
+    cli_store.register(sub)
     return parser
 
 

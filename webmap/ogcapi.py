@@ -13,12 +13,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from boundaries.errors import AtlasError
 from geo import features as gf
 from geo import formats
-from webmap import assets, openapi, provenance
+from webmap import assets, live, openapi, provenance
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 
@@ -54,16 +54,13 @@ class Cached:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-def init_app(app, dataset) -> None:
-    """Build the collections once; the blueprint only reads them."""
-    app.extensions["ogc_collections"] = gf.build_collections(dataset)
-    app.extensions["ogc_as_of"] = dataset.as_of
-    app.extensions["ogc_cache"] = OrderedDict()
+def init_app(app) -> None:
     app.register_blueprint(bp)
 
 
 def _collections() -> dict[str, gf.Collection]:
-    return current_app.extensions["ogc_collections"]
+    """This data version's collections (built with its read model, in ``webmap.live``)."""
+    return live.state().collections
 
 
 def _collection(cid: str) -> gf.Collection:
@@ -106,7 +103,7 @@ def _cache_key() -> tuple:
 
 def _respond(build) -> Response:
     """Serve from the cache, else ``build() -> (body, mimetype, headers)`` and cache it."""
-    cache: OrderedDict = current_app.extensions["ogc_cache"]
+    cache: OrderedDict = live.cache("ogc", OrderedDict)
     key = _cache_key()
     entry = cache.get(key)
     if entry is None:
@@ -156,7 +153,7 @@ def _html(template: str, **context) -> str:
     return render_template(
         template,
         css=assets.static_url("atlas.css"),
-        as_of=current_app.extensions["ogc_as_of"],
+        as_of=live.store().as_of,
         provenance=provenance.provenance(),
         **context,
     )

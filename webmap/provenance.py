@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import current_app
 
 from geo import formats
+from webmap import live
 
 
 def provenance() -> formats.Provenance:
     return formats.Provenance(
         source=current_app.config["DATA_SOURCE"],
-        as_of=current_app.extensions["atlas_store"].data.as_of,
+        as_of=live.store().as_of,
         crs=formats.CRS_TEXT,
         licence=current_app.config["DATA_LICENCE"],
     )

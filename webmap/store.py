@@ -1,11 +1,14 @@
-"""The app's read-only store: everything views need, loaded once at start-up.
+"""The read model views use: one data version's dataset plus pre-serialised layers.
 
-Views never open files: boundaries, the dataset and the pre-serialised layers (GeoJSON
-with default metrics, compact geometry in WGS-84 and GCJ-02) all live here.
+Views never open files or query the database: boundaries (loaded once per process), the
+dataset of the current version and its pre-serialised layers (GeoJSON with default
+metrics, compact geometry in WGS-84 and GCJ-02) all live here. ``webmap.live`` swaps in
+a new :class:`Store` when the data version changes.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import logging
@@ -13,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 
 import boundaries
 from boundaries import datum
@@ -22,59 +24,6 @@ from webmap import compact
 
 log = logging.getLogger(__name__)
 DATUMS = ("wgs84", "gcj02")
-TABLES = ("sources.csv", "zones.csv", "projects.csv", "batches.csv")
-
-
-def empty_dataset() -> dataset.Dataset:
-    """A dataset with the schema and no rows: the app starts before data/ exists."""
-    zone_cols = dataset.ZONE_COLUMNS + [
-        "lon",
-        "lat",
-        "precision",
-        "geocode_method",
-        "unplaced_reason",
-    ]
-
-    def frame(cols):
-        return gpd.GeoDataFrame(
-            pd.DataFrame(columns=cols, dtype=object), geometry=[], crs="EPSG:4326"
-        )
-
-    return dataset.Dataset(
-        sources=pd.DataFrame(columns=dataset.SOURCE_COLUMNS, dtype=object),
-        zones=frame(zone_cols),
-        projects=frame(dataset.PROJECT_COLUMNS),
-        batches=pd.DataFrame(columns=dataset.BATCH_COLUMNS, dtype=object),
-    )
-
-
-def load_dataset(data_dir: Path) -> tuple[dataset.Dataset, bool]:
-    """The dataset in ``data_dir`` (and whether it is complete).
-
-    Tables that do not exist yet are empty (the curated data is written table by table);
-    with all four present this is exactly ``geo.dataset.load_dataset``.
-    """
-    data_dir = Path(data_dir)
-    present = {name for name in TABLES if (data_dir / name).exists()}
-    if len(present) == len(TABLES):
-        return dataset.load_dataset(data_dir), True
-    log.warning("dataset in %s is incomplete (missing %s)", data_dir, sorted(set(TABLES) - present))
-    empty = empty_dataset()
-    sources, zones, projects, batches = empty.sources, empty.zones, empty.projects, empty.batches
-    if "sources.csv" in present:
-        sources = dataset.read_table(data_dir / "sources.csv", dataset.SOURCE_COLUMNS)
-    if "zones.csv" in present:
-        zones = dataset.geocode_zones(
-            dataset.read_table(data_dir / "zones.csv", dataset.ZONE_COLUMNS)
-        )
-    if "projects.csv" in present:
-        projects = dataset.read_table(data_dir / "projects.csv", dataset.PROJECT_COLUMNS)
-        projects = gpd.GeoDataFrame(
-            projects, geometry=gpd.points_from_xy(projects["lon"], projects["lat"]), crs="EPSG:4326"
-        )
-    if "batches.csv" in present:
-        batches = dataset.read_table(data_dir / "batches.csv", dataset.BATCH_COLUMNS)
-    return dataset.Dataset(sources, zones, projects, batches), False
 
 
 @dataclass(frozen=True)
@@ -90,10 +39,28 @@ class Blob:
         return cls(data, gzip.compress(data, 6, mtime=0), hashlib.sha256(data).hexdigest()[:16])
 
 
+@functools.cache
+def static_layers() -> tuple[dict, dict]:
+    """Boundaries, which no data version changes: loaded once per process.
+
+    ``(units, compact)``: web-resolution frames by level, and the compact geometry of each
+    (level, datum) for the maps.
+    """
+    units = {level: boundaries.load(level, "web") for level in boundaries.LEVELS}
+    packed = {}
+    for level, frame in units.items():
+        packed[level, "wgs84"] = Blob.of(compact.encode(frame["adcode"], frame.geometry))
+        gcj = datum.geometry_wgs84_to_gcj02(frame.geometry.values)
+        packed[level, "gcj02"] = Blob.of(compact.encode(frame["adcode"], gcj))
+    return units, packed
+
+
 @dataclass(frozen=True)
 class Store:
+    """The read model of one data version: what every view reads, built once per version."""
+
     data: dataset.Dataset
-    data_dir: Path
+    version: int
     has_data: bool
     units: dict[str, gpd.GeoDataFrame]  # web resolution, WGS-84, by level
     compact: dict[tuple[str, str], Blob]  # (level, datum) -> compact geometry
@@ -101,14 +68,8 @@ class Store:
     shapes: dict[str, object] = field(repr=False)  # batch place geometries
 
     @classmethod
-    def load(cls, data_dir: Path = dataset.DATA_DIR) -> Store:
-        data, has_data = load_dataset(Path(data_dir))
-        units = {level: boundaries.load(level, "web") for level in boundaries.LEVELS}
-        packed = {}
-        for level, frame in units.items():
-            packed[level, "wgs84"] = Blob.of(compact.encode(frame["adcode"], frame.geometry))
-            gcj = datum.geometry_wgs84_to_gcj02(frame.geometry.values)
-            packed[level, "gcj02"] = Blob.of(compact.encode(frame["adcode"], gcj))
+    def build(cls, data: dataset.Dataset, version: int = 0) -> Store:
+        units, packed = static_layers()
         geojson = {"province": Blob.of(boundaries.layer_path("province", "web").read_bytes())}
         for level in aggregate.LEVELS:
             metrics = aggregate.all_metrics(data, level)
@@ -116,7 +77,13 @@ class Store:
                 export.feature_collection(export.boundary_rows(units[level], metrics))
             )
         shapes = export.place_geometries(data)
-        return cls(data, Path(data_dir), has_data, units, packed, geojson, shapes)
+        has_data = bool(len(data.zones) or len(data.projects) or len(data.batches))
+        return cls(data, version, has_data, units, packed, geojson, shapes)
+
+    @classmethod
+    def load(cls, data_dir: Path = dataset.DATA_DIR) -> Store:
+        """The store of a ``data/`` folder (through an in-memory database)."""
+        return cls.build(dataset.load_dataset(Path(data_dir)))
 
     @property
     def as_of(self) -> str | None:

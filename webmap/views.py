@@ -9,18 +9,19 @@ from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 
 import boundaries
-from webmap import assets, forms, i18n, maps, pages, params, records
+from webmap import assets, forms, i18n, live, maps, pages, params, records
 from webmap.elements import BASEMAPS, AtlasPage
 
 bp = Blueprint("pages", __name__)
 
 
 def store():
-    return current_app.extensions["atlas_store"]
+    return live.store()
 
 
 def page_cache() -> pages.PageCache:
-    return current_app.extensions["atlas_pages"]
+    size = current_app.config["PAGE_CACHE_SIZE"]
+    return live.cache("pages", lambda: pages.PageCache(size))
 
 
 def basemaps() -> tuple[str, ...]:

@@ -44,7 +44,9 @@ def _cell(table, column: str, value: str, where: str):
             return datetime.fromisoformat(value)
     except (ValueError, NotImplementedError):
         kind = type(col.type).__name__.lower()
-        raise DataFileError(f"{where}, column {column}: {value[:40]!r} is not a valid {kind}") from None
+        raise DataFileError(
+            f"{where}, column {column}: {value[:40]!r} is not a valid {kind}"
+        ) from None
     enum = col.info.get("enum")
     if enum and value not in enum:
         raise DataFileError(
@@ -157,9 +159,8 @@ def write_dir(target: Path, tables: dict[str, list[dict]], documents: dict[str, 
                 _write_file(staging / DOCUMENTS / doc_id, content)
         if target.exists():
             for keep in target.iterdir():  # files that are not the store's (README, overrides)
-                if not (staging / keep.name).exists() and keep.name != DOCUMENTS:
-                    if keep.is_file():
-                        shutil.copy2(keep, staging / keep.name)
+                if keep.is_file() and not (staging / keep.name).exists():
+                    shutil.copy2(keep, staging / keep.name)
         _swap(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

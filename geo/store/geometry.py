@@ -87,4 +87,3 @@ class Geometry(TypeDecorator):
         if value is None:
             return None
         return shapely.from_wkb(bytes(value))
-

@@ -94,7 +94,9 @@ def mention_rows(doc_id: str, text: str, result, review_state: str = "extracted"
                 "type": "fact",
                 "kind": fact.get("kind"),
                 "label": fact.get("text") or quote(text, start, end),
-                "value_cny": fact.get("value_cny") if isinstance(fact.get("value_cny"), int) else None,
+                "value_cny": fact.get("value_cny")
+                if isinstance(fact.get("value_cny"), int)
+                else None,
                 "span_start": start,
                 "span_end": end,
                 "evidence": fact.get("evidence"),
@@ -228,8 +230,18 @@ def refresh_all(conn: Connection) -> None:
     refresh_batches(conn, None)
 
 
-def audit(conn: Connection, actor: str, action: str, entity: str, entity_id: str, *,
-          before=None, after=None, note: str | None = None, at=None) -> None:
+def audit(
+    conn: Connection,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    *,
+    before=None,
+    after=None,
+    note: str | None = None,
+    at=None,
+) -> None:
     from datetime import UTC, datetime
 
     def dump(value):

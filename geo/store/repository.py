@@ -130,8 +130,9 @@ class Repository:
             version = conn.scalar(select(s.meta.c.value).where(s.meta.c.key == VERSION_KEY))
             sources = _all(conn, select(*public).where(d.c.state == "published"), d.c.doc_id)
             zones = _all(conn, _plain_select(s.zones), s.zones.c.zone_id)
-            projects = _all(conn, _plain_select(s.projects), s.projects.c.project_id)
-            batches = _all(conn, _plain_select(s.batches), s.batches.c.batch_id)
+            p, b = s.projects.c, s.batches.c  # in document order: stable, and as reported
+            projects = _all(conn, _plain_select(s.projects), (p.doc_id, p.span_start, p.project_id))
+            batches = _all(conn, _plain_select(s.batches), (b.doc_id, b.span_start, b.batch_id))
         return Snapshot(int(version or 0), dataset.from_rows(sources, zones, projects, batches))
 
     def is_empty(self) -> bool:
@@ -187,6 +188,13 @@ class Repository:
             doc["annotations"] = [dict(r._mapping) for r in conn.execute(q)]
         return doc
 
+    def document_contents(self) -> dict[str, bytes]:
+        """Every stored document's original bytes, by doc_id (for snapshots)."""
+        d = s.documents
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(d.c.doc_id, d.c.content).where(d.c.content.is_not(None)))
+            return {r.doc_id: bytes(r.content) for r in rows}
+
     def document_by_sha(self, digest: str) -> dict | None:
         with self.engine.connect() as conn:
             row = conn.execute(
@@ -215,9 +223,7 @@ class Repository:
                 .where(d.c.state == "published", pm.c.review_state != "rejected")
             )
             mentions = [dict(r._mapping) for r in conn.execute(q)]
-        dates = {
-            m["doc_id"]: (m["published"] or m["reference_date"] or None) for m in mentions
-        }
+        dates = {m["doc_id"]: (m["published"] or m["reference_date"] or None) for m in mentions}
         dates = {k: v.isoformat() if v else None for k, v in dates.items()}
         from geo.store.merge import timeline
 
@@ -246,7 +252,9 @@ class Repository:
                 doc_id = self._free_doc_id(conn, prepared.doc_id, digest)
                 prepared.set_doc_id(doc_id)
                 prepared.document["added_by"] = actor
-                conn.execute(insert(s.documents), records.complete(s.documents, [prepared.document]))
+                conn.execute(
+                    insert(s.documents), records.complete(s.documents, [prepared.document])
+                )
                 keys, bids = records.insert_mentions(conn, prepared.projects, prepared.batches)
                 if prepared.annotations:
                     conn.execute(
@@ -320,8 +328,14 @@ class Repository:
             records.refresh_batches(conn, bids)
             action = "retract" if state == "retracted" else f"state:{state}"
             records.audit(
-                conn, actor, action, "document", doc_id,
-                before={"state": before}, after={"state": state}, note=note,
+                conn,
+                actor,
+                action,
+                "document",
+                doc_id,
+                before={"state": before},
+                after={"state": state},
+                note=note,
             )
         return before
 
@@ -353,6 +367,27 @@ class Repository:
         except IntegrityError:
             raise InputError(f"user {name!r} exists already") from None
         return User(uid, name, role)
+
+    def set_password(self, user: User, password: str, actor: str | None = None) -> None:
+        from geo.store import passwords
+
+        hashed = passwords.hash_password(password)
+        with self._write() as conn:
+            conn.execute(
+                update(s.users).where(s.users.c.id == user.id).values(password_hash=hashed)
+            )
+            records.audit(conn, actor or user.name, "set-password", "user", user.name)
+
+    def check_password(self, name: str, password: str) -> User | None:
+        """The user when ``password`` is theirs; None otherwise (unknown user included)."""
+        from geo.store import passwords
+
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.users).where(s.users.c.name == name)).first()
+        stored = row.password_hash if row is not None and row.disabled_at is None else None
+        if not passwords.verify(password, stored):
+            return None
+        return User(row.id, row.name, row.role)
 
     def user(self, name: str) -> User:
         with self.engine.connect() as conn:
@@ -449,7 +484,8 @@ def _plain_select(table):
 
 
 def _all(conn, query, order) -> list[dict]:
-    return [dict(r._mapping) for r in conn.execute(query.order_by(order))]
+    order = order if isinstance(order, tuple) else (order,)
+    return [dict(r._mapping) for r in conn.execute(query.order_by(*order))]
 
 
 class _Write:
@@ -461,9 +497,7 @@ class _Write:
     def __enter__(self):
         conn = self._cm.__enter__()
         bumped = conn.execute(
-            text(
-                "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = :k"
-            ),
+            text("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = :k"),
             {"k": VERSION_KEY},
         ).rowcount
         if not bumped:

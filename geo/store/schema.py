@@ -12,7 +12,9 @@ Two levels of records. A *mention* is what one document says (``project_mentions
 every published document (:mod:`geo.store.merge`), so a figure reported by two articles
 is one figure with two sources and is never summed twice.
 
-Money is integer CNY, adcodes 6-digit text, points WGS-84 (EPSG:4326), dates ISO.
+Money is integer CNY, adcodes 6-digit text, points WGS-84 (EPSG:4326). Dates from
+articles are ISO text at the precision the text gives ("2025", "2025-10", "2025-10-08");
+a document's own dates are real dates.
 """
 
 from __future__ import annotations
@@ -93,7 +95,9 @@ documents = Table(
     c("title", Text, public=True),
     c("publisher", Text, public=True),
     c("published", Date, public=True),  # stated or given publication date
-    c("reference_date", Date, public=True),  # the date relative dates resolve against, when not published
+    c(
+        "reference_date", Date, public=True
+    ),  # the date relative dates resolve against, when not published
     c("date_basis", Text, public=True),  # how published/reference_date is known
     c("url", Text, public=True),
     c("note", Text, public=True),
@@ -115,7 +119,14 @@ zones = Table(
     c("zone_id", Text, primary_key=True, public=True),
     c("name", Text, nullable=False, public=True),
     c("aliases", Text, public=True),
-    c("type", Text, nullable=False, public=True, queryable="Zone type / 开发区类型", enum=ZONE_TYPES),
+    c(
+        "type",
+        Text,
+        nullable=False,
+        public=True,
+        queryable="Zone type / 开发区类型",
+        enum=ZONE_TYPES,
+    ),
     c("level", Text, public=True, queryable="national / provincial", enum=ZONE_LEVELS),
     c("city_adcode", Text, public=True, queryable="City adcode / 地级市代码"),
     c("county_adcode", Text, public=True, queryable="County adcode / 区县代码"),
@@ -161,7 +172,7 @@ project_mentions = Table(
     c("investment_text", Text),
     c("capacity", Text),
     c("stage", Text),
-    c("date", Date),
+    c("date", Text),
     c("city_adcode", Text),
     c("county_adcode", Text),
     c("lon", Float),
@@ -178,7 +189,7 @@ batch_mentions = Table(
     metadata,
     internal("id", Integer, primary_key=True, autoincrement=True),
     c("batch_id", Text, index=True),
-    c("round_date", Date),
+    c("round_date", Text),
     c("scope", Text),
     c("place", Text),
     c("adcode", Text),
@@ -188,8 +199,8 @@ batch_mentions = Table(
     c("investment_cny", BigInteger),
     c("output_cny", BigInteger),
     c("period_type", Text),
-    c("period_start", Date),
-    c("period_end", Date),
+    c("period_start", Text),
+    c("period_end", Text),
     c("period_label", Text),
     c("place_method", Text),
     c("unplaced_reason", Text),
@@ -225,8 +236,8 @@ projects = Table(
     c("investment_text", Text, public=True),
     c("capacity", Text, public=True),
     c("stage", Text, public=True, queryable="Project stage / 阶段", enum=STAGES),
-    c("date", Date, public=True),
-    c("first_date", Date, public=True),
+    c("date", Text, public=True),
+    c("first_date", Text, public=True),
     c("city_adcode", Text, public=True, queryable="City adcode / 地级市代码"),
     c("county_adcode", Text, public=True, queryable="County adcode / 区县代码"),
     c("lon", Float),
@@ -247,15 +258,15 @@ batches = Table(
     "batches",
     metadata,
     c("batch_id", Text, primary_key=True, public=True),
-    c("round_date", Date, public=True),
+    c("round_date", Text, public=True),
     c("scope", Text, public=True, queryable="Scope", enum=SCOPES),
     c("place", Text, public=True),
     c("adcode", Text, public=True, queryable="Place adcode / 地区代码"),
     c("zone_id", Text, public=True),
     c("kind", Text, public=True, queryable="Batch kind", enum=BATCH_KINDS),
     c("period_type", Text, public=True, queryable="Period type", enum=PERIOD_TYPES),
-    c("period_start", Date, public=True),
-    c("period_end", Date, public=True),
+    c("period_start", Text, public=True),
+    c("period_end", Text, public=True),
     c("period_label", Text, public=True),
     c("projects", Integer, public=True),
     c("investment_cny", BigInteger, public=True),

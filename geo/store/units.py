@@ -16,8 +16,9 @@ def load(conn: Connection) -> int:
     """Insert every unit when the table is empty; returns how many were inserted."""
     if conn.scalar(select(func.count()).select_from(s.units)):
         return 0
-    import boundaries
     import shapely
+
+    import boundaries
 
     rows = []
     for level in boundaries.LEVELS:

@@ -10,6 +10,7 @@ import boundaries
 from geo import aggregate, export
 from geo.aggregate import Filters
 from geo.dataset import load_dataset
+from tests.fixture_ids import fixture_id
 
 DATA = Path(__file__).resolve().parent.parent / "fixtures" / "dataset"
 
@@ -55,7 +56,7 @@ def test_csv_bom_and_point_columns(data):
     )
     assert body[:3] == b"\xef\xbb\xbf"
     lines = body.decode("utf-8-sig").splitlines()
-    assert lines[0].endswith("quote,lon,lat") and len(lines) == 3
+    assert lines[0].endswith("quote,reports,doc_ids,lon,lat") and len(lines) == 3
     assert lines[1].endswith(",113.116,36.195")
 
 
@@ -66,7 +67,7 @@ def test_bbox_keeps_intersecting_rows(data):
 
 
 def test_batch_rows_take_their_place_geometry(data):
-    rows = {p["batch_id"]: g for p, g in export.batch_rows(data)}
+    rows = {fixture_id(p): g for p, g in export.batch_rows(data)}
     assert rows["B001"].geom_type in ("Polygon", "MultiPolygon")
     assert rows["B009"].equals(boundaries.load("county").set_index("adcode").geometry["140105"])
     assert rows["B010"].geom_type == "Point"  # zone scope: the zone's point

@@ -33,7 +33,10 @@ def gdal(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def expected_counts(ogc_app):
-    return {cid: len(c.features) for cid, c in ogc_app.extensions["ogc_collections"].items()}
+    return {
+        cid: len(c.features)
+        for cid, c in ogc_app.extensions["atlas_live"].state.collections.items()
+    }
 
 
 def test_every_collection_is_listed(live_server):
@@ -75,7 +78,7 @@ def test_attribute_filter_is_applied_by_the_server(live_server, expected_counts,
     out = gdal("ogrinfo", "-ro", "-q", f"OAPIF:{url}/ogcapi", "zones", "-where", "type = 'etdz'")
     etdz = [
         f
-        for f in ogc_app.extensions["ogc_collections"]["zones"].features
+        for f in ogc_app.extensions["atlas_live"].state.collections["zones"].features
         if f.properties["type"] == "etdz"
     ]
     assert out.count("OGRFeature(zones)") == len(etdz)

@@ -138,7 +138,7 @@ def test_only_the_filters_of_the_metric(client):
 def test_round_and_year_options_come_from_the_data(client, app):
     from geo import aggregate
 
-    rounds = aggregate.rounds(app.extensions["atlas_store"].data.batches)
+    rounds = aggregate.rounds(app.extensions["atlas_live"].state.store.data.batches)
     f = form(client, "/choropleth?metric=batch_investment")
     assert f.values("round") == ["", *rounds] and len(rounds) >= 2
     assert f.values("year") == ["", "2025", "2024"]

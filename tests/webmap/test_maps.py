@@ -29,7 +29,7 @@ def test_article_text_never_reaches_html_unescaped(client, url):
 
 def test_overview_has_one_record_per_located_zone(client, app):
     cfg = config(get(client, "/").body.decode())
-    zones = app.extensions["atlas_store"].data.zones
+    zones = app.extensions["atlas_live"].state.store.data.zones
     located = zones[zones["precision"].notna()]
     assert sorted(z["id"] for z in cfg["zones"]) == sorted(located["zone_id"])
     z001 = next(z for z in cfg["zones"] if z["id"] == "Z001")
@@ -102,7 +102,7 @@ def test_embed_has_no_chrome_but_a_noscript_table(client):
 
 
 def test_pages_are_cached_per_parameter_set(client, app):
-    cache = app.extensions["atlas_pages"]
+    cache = app.extensions["atlas_live"].state.caches["pages"]
     first = get(client, "/choropleth?metric=zones&k=4")
     misses = cache.misses
     again = get(client, "/choropleth?k=4&metric=zones")  # same set, other order

@@ -2,14 +2,12 @@
 
 Revision ID: 0001
 Revises:
-Created: 2026-12-01 14:43:27.950962
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 import geo.store.geometry
-
 
 revision = "0001"
 down_revision = None
@@ -41,15 +39,15 @@ def upgrade() -> None:
     op.create_table(
         "batches",
         sa.Column("batch_id", sa.Text(), nullable=False),
-        sa.Column("round_date", sa.Date(), nullable=True),
+        sa.Column("round_date", sa.Text(), nullable=True),
         sa.Column("scope", sa.Text(), nullable=True),
         sa.Column("place", sa.Text(), nullable=True),
         sa.Column("adcode", sa.Text(), nullable=True),
         sa.Column("zone_id", sa.Text(), nullable=True),
         sa.Column("kind", sa.Text(), nullable=True),
         sa.Column("period_type", sa.Text(), nullable=True),
-        sa.Column("period_start", sa.Date(), nullable=True),
-        sa.Column("period_end", sa.Date(), nullable=True),
+        sa.Column("period_start", sa.Text(), nullable=True),
+        sa.Column("period_end", sa.Text(), nullable=True),
         sa.Column("period_label", sa.Text(), nullable=True),
         sa.Column("projects", sa.Integer(), nullable=True),
         sa.Column("investment_cny", sa.BigInteger(), nullable=True),
@@ -103,8 +101,8 @@ def upgrade() -> None:
         sa.Column("investment_text", sa.Text(), nullable=True),
         sa.Column("capacity", sa.Text(), nullable=True),
         sa.Column("stage", sa.Text(), nullable=True),
-        sa.Column("date", sa.Date(), nullable=True),
-        sa.Column("first_date", sa.Date(), nullable=True),
+        sa.Column("date", sa.Text(), nullable=True),
+        sa.Column("first_date", sa.Text(), nullable=True),
         sa.Column("city_adcode", sa.Text(), nullable=True),
         sa.Column("county_adcode", sa.Text(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
@@ -190,7 +188,7 @@ def upgrade() -> None:
         "batch_mentions",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("batch_id", sa.Text(), nullable=True),
-        sa.Column("round_date", sa.Date(), nullable=True),
+        sa.Column("round_date", sa.Text(), nullable=True),
         sa.Column("scope", sa.Text(), nullable=True),
         sa.Column("place", sa.Text(), nullable=True),
         sa.Column("adcode", sa.Text(), nullable=True),
@@ -200,8 +198,8 @@ def upgrade() -> None:
         sa.Column("investment_cny", sa.BigInteger(), nullable=True),
         sa.Column("output_cny", sa.BigInteger(), nullable=True),
         sa.Column("period_type", sa.Text(), nullable=True),
-        sa.Column("period_start", sa.Date(), nullable=True),
-        sa.Column("period_end", sa.Date(), nullable=True),
+        sa.Column("period_start", sa.Text(), nullable=True),
+        sa.Column("period_end", sa.Text(), nullable=True),
         sa.Column("period_label", sa.Text(), nullable=True),
         sa.Column("place_method", sa.Text(), nullable=True),
         sa.Column("unplaced_reason", sa.Text(), nullable=True),
@@ -237,7 +235,7 @@ def upgrade() -> None:
         sa.Column("investment_text", sa.Text(), nullable=True),
         sa.Column("capacity", sa.Text(), nullable=True),
         sa.Column("stage", sa.Text(), nullable=True),
-        sa.Column("date", sa.Date(), nullable=True),
+        sa.Column("date", sa.Text(), nullable=True),
         sa.Column("city_adcode", sa.Text(), nullable=True),
         sa.Column("county_adcode", sa.Text(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
