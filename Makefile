@@ -31,11 +31,15 @@ serve: $(VENV)/.installed-run
 	$(BIN)/sxmap serve --host $(HOST) --port $(PORT)
 
 # Debian packages the tests drive: chromium (browser tests; Playwright never downloads a
-# browser here) and gdal-bin (ogrinfo/ogr2ogr against our OGC API).
+# browser here), gdal-bin (ogrinfo/ogr2ogr against our OGC API), and PostgreSQL with
+# PostGIS (the store's second engine: the tests start a throwaway server on a Unix socket
+# as an unprivileged user and stop it; nothing listens on a TCP port).
 SYSTEM_DEPS := chromium:chromium ogrinfo:gdal-bin
 system-deps:
 	@missing=""; for pair in $(SYSTEM_DEPS); do \
 	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || missing="$$missing postgis"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing Debian packages for the tests:$$missing"; \

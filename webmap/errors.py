@@ -36,13 +36,19 @@ def _respond(status: int, title: str, message: str, param=None, allowed=None):
 def register(app) -> None:
     @app.errorhandler(AtlasError)
     def atlas_error(exc: AtlasError):
-        return _respond(
-            exc.status,
-            type(exc).__name__,
-            str(exc),
-            getattr(exc, "param", None),
-            getattr(exc, "allowed", None),
+        response = app.make_response(
+            _respond(
+                exc.status,
+                type(exc).__name__,
+                str(exc),
+                getattr(exc, "param", None),
+                getattr(exc, "allowed", None),
+            )
         )
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="atlas"'
+        response.headers.extend(getattr(exc, "headers", {}))
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

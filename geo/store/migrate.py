@@ -1,9 +1,10 @@
 """Schema migrations (Alembic), applied so that a failure never leaves a half-migrated store.
 
 - PostgreSQL: DDL is transactional, so the whole upgrade commits or rolls back.
-- A SQLite file: the upgrade runs on a consistent copy (the backup API, taken while the
-  database is locked against writers), and the copy replaces the original only once every
-  step has succeeded; until then the original is untouched.
+- SQLite: DDL is transactional as well, and every step runs in one write transaction;
+  before it starts, a consistent copy of the file (the online backup API) is written
+  beside it and kept until the upgrade has committed, so the original survives even a
+  crash of the machine mid-way.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from geo.store.engine import StoreError, make_engine, parse_url, sqlite_path
+from geo.store.engine import StoreError, make_engine, parse_url, sqlite_path, writer
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -47,62 +48,51 @@ def current(engine: Engine) -> str | None:
 
 
 def _upgrade_in_place(engine: Engine, target: str) -> None:
-    with engine.begin() as conn:
+    # One write transaction around every step: SQLite's DDL is transactional too, so a
+    # failing step rolls the whole upgrade back.
+    with writer(engine).begin() as conn:
         command.upgrade(_config(conn), target)
 
 
 def upgrade(url: str, target: str = "head", engine: Engine | None = None) -> tuple[str | None, str]:
-    """Migrate the database at ``url`` to ``target``; returns (from, to) revisions."""
+    """Migrate the database at ``url`` to ``target``; returns (from, to) revisions.
+
+    Stop the app servers first: a server still running on the old schema may write rows
+    the new one does not expect.
+    """
     engine = engine or make_engine(url)
     before = current(engine)
     wanted = head() if target == "head" else target
     if before == wanted:
         return before, wanted
     path = sqlite_path(parse_url(url))
-    if path is None or before is None or not path.exists():
-        _upgrade_in_place(engine, target)  # in memory, a new file, or transactional DDL
-        return before, wanted
-    engine.dispose()
-    _upgrade_copy(path, target)
+    safety = None
+    if path is not None and before is not None:
+        safety = path.with_name(f"{path.name}.pre-{before}.sqlite")
+        _copy(path, safety)  # the original, kept until the upgrade has succeeded
+    try:
+        _upgrade_in_place(engine, target)
+    except Exception as exc:
+        raise StoreError(f"migration failed, database left as it was: {exc}") from exc
+    finally:
+        if safety is not None:
+            with contextlib.suppress(FileNotFoundError):
+                safety.unlink()
     return before, wanted
 
 
-def _upgrade_copy(path: Path, target: str) -> None:
-    work = path.with_name(path.name + ".upgrading")
-    with contextlib.suppress(FileNotFoundError):
-        work.unlink()
+def _copy(path: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite file (the online backup API), fsynced."""
     source = sqlite3.connect(path, timeout=30)
     try:
-        source.execute("BEGIN IMMEDIATE")  # no writer may change the original meanwhile
-        copy = sqlite3.connect(work)
+        copy = sqlite3.connect(target)
         try:
             source.backup(copy)
         finally:
             copy.close()
-        work_engine = make_engine(f"sqlite:///{work}")
-        try:
-            _upgrade_in_place(work_engine, target)
-            with work_engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            work_engine.dispose()
-        _fsync(work)
-        os.replace(work, path)
-        for suffix in ("-wal", "-shm"):  # the old database's journal is not the new one's
-            with contextlib.suppress(FileNotFoundError):
-                (path.parent / (path.name + suffix)).unlink()
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            work.unlink()
-        if isinstance(exc, Exception) and not isinstance(exc, StoreError):
-            raise StoreError(f"migration failed, database left as it was: {exc}") from exc
-        raise
     finally:
         source.close()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(target, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -467,8 +467,12 @@ class Repository:
             records.audit(conn, actor, "load", "store", "data", note=note)
 
     def ensure_units(self) -> None:
+        """Fill the units table of a store created empty (no write when it has them)."""
         from geo.store import units
 
+        with self.engine.connect() as conn:
+            if conn.scalar(select(func.count()).select_from(s.units)):
+                return
         with self._write() as conn:
             units.load(conn)
 
@@ -505,7 +509,21 @@ class _Write:
         return conn
 
     def __exit__(self, *exc):
+        if exc[0] is None:
+            _crash_test_pause()
         return self._cm.__exit__(*exc)
+
+
+def _crash_test_pause() -> None:
+    """For the crash tests only: with ATLAS_TEST_PAUSE_BEFORE_COMMIT=<file> set, a write
+    creates that file and waits just before its commit, so a test can kill -9 it there."""
+    import os
+    import time
+
+    marker = os.environ.get("ATLAS_TEST_PAUSE_BEFORE_COMMIT")
+    if marker:
+        Path(marker).touch()
+        time.sleep(60)
 
 
 def chunked(values: Iterable, size: int):
