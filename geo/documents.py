@@ -27,7 +27,7 @@ TEXT, HTML, DOCX, PDF = (
     "application/pdf",
 )
 EXTENSIONS = {".txt": TEXT, ".text": TEXT, ".html": HTML, ".htm": HTML, ".docx": DOCX, ".pdf": PDF}
-MIN_TEXT_CHARS = 20  # less than this from a PDF: a scan without a text layer
+MIN_TEXT_CHARS = 20  # less from a PDF: a scan without a text layer; from HTML: no article
 
 
 class UnsupportedDocument(InputError):
@@ -222,8 +222,8 @@ def _read_html(raw: bytes) -> ReadDocument:
     )
     doc = extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
     text = (doc.get("text") or "").strip()
-    if not text:
-        raise InputError("no article text found in the HTML page")
+    if len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS:
+        raise InputError("no article text found in the HTML page (only menus or chrome?)")
     meta = {
         "title": doc.get("title"),
         "publisher": doc.get("sitename"),
