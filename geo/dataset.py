@@ -22,7 +22,16 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # ``published`` is empty when the article does not state it; ``reference_date`` is the
 # documented, inferred date used to resolve "2月6日"-style dates (see its note).
-SOURCE_COLUMNS = ["doc_id", "title", "publisher", "published", "reference_date", "url", "note"]
+SOURCE_COLUMNS = [
+    "doc_id",
+    "title",
+    "publisher",
+    "published",
+    "reference_date",
+    "url",
+    "text_form",
+    "note",
+]
 ZONE_COLUMNS = [
     "zone_id",
     "name",
@@ -33,6 +42,12 @@ ZONE_COLUMNS = [
     "county_adcode",
     "parent_zone_id",
     "note",
+    "approval_date",
+    "approved_area_ha",
+    "leading_industries",
+    "status",
+    "source",
+    "source_url",
 ]
 PROJECT_COLUMNS = [
     "project_id",
@@ -52,14 +67,21 @@ PROJECT_COLUMNS = [
     "precision",
     "geocode_method",
     "unplaced_reason",
+    "evidence",
     "span_start",
     "span_end",
     "quote",
 ]
+# An aggregate figure ("三个一批" round table, county groundbreaking, year-to-date, cumulative
+# or pipeline total): sum figures only within one period_type and one period.
 BATCH_COLUMNS = [
     "batch_id",
     "doc_id",
     "round_date",
+    "period_type",
+    "period_start",
+    "period_end",
+    "period_label",
     "scope",
     "place",
     "adcode",
@@ -68,10 +90,34 @@ BATCH_COLUMNS = [
     "projects",
     "investment_cny",
     "output_cny",
+    "place_method",
+    "unplaced_reason",
+    "evidence",
     "span_start",
     "span_end",
     "quote",
 ]
+PERIOD_TYPES = ("round", "ytd", "cumulative", "pipeline", "unspecified")
+# Columns added after the first tables were written: a table without them still loads, with
+# the column empty (period_type: "round" where a round_date is given, else "unspecified").
+OPTIONAL_COLUMNS = frozenset(
+    {
+        "approval_date",
+        "approved_area_ha",
+        "leading_industries",
+        "status",
+        "source",
+        "source_url",
+        "evidence",
+        "period_type",
+        "period_start",
+        "period_end",
+        "period_label",
+        "place_method",
+        "unplaced_reason",
+        "text_form",
+    }
+)
 _TEXT = {"dtype": str, "keep_default_na": False, "na_values": [""]}
 _INTS = ["investment_cny", "output_cny", "projects", "span_start", "span_end"]
 _FLOATS = ["lon", "lat"]
@@ -97,9 +143,16 @@ class Dataset:
 def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     """A CSV with every column as text, then integers/floats where the schema says so."""
     frame = pd.read_csv(path, **_TEXT)
-    missing = [c for c in columns if c not in frame.columns]
+    missing = [c for c in columns if c not in frame.columns and c not in OPTIONAL_COLUMNS]
     if missing:
         raise ValueError(f"{path.name}: missing columns {missing}")
+    for col in [c for c in columns if c not in frame.columns]:
+        frame[col] = None
+    if "period_type" in columns and "round_date" in frame.columns:
+        unset = frame["period_type"].isna()
+        frame.loc[unset, "period_type"] = frame.loc[unset, "round_date"].map(
+            lambda d: "round" if isinstance(d, str) and d else "unspecified"
+        )
     for col in frame.columns.intersection(_INTS):
         frame[col] = pd.to_numeric(frame[col]).astype("Int64")
     for col in frame.columns.intersection(_FLOATS):

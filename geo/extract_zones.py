@@ -178,6 +178,7 @@ def _prefix(window: str, kind: str, suffix: str, adjacent: bool) -> tuple[int, s
 
 
 def _free_ok(free: str) -> bool:
+    free = re.sub(r"(?:国家级|国家|省级)$", "", free)  # 晋中国家级农业高新技术产业示范区
     if _STOP.search(free) or _VERBS.search(free) or "区" in free:
         return False
     return free.count("（") == free.count("）")

@@ -18,12 +18,12 @@ def run(text, gazetteer):
 
 
 def test_zone_unknown_to_the_gazetteer_places_its_projects(gazetteer):
-    r = run("3月18日，大同经济技术开发区总投资50亿元的氢能产业园项目开工建设。", gazetteer)
+    r = run("3月18日，广灵经济技术开发区总投资50亿元的氢能产业园项目开工建设。", gazetteer)
     (zone,) = r.zones
-    assert zone["new"] and zone["zone_id"] is None and zone["city_adcode"] == "140200"
+    assert zone["new"] and zone["zone_id"] is None and zone["county_adcode"] == "140223"
     (project,) = r.projects
     assert project["investment_cny"] == 5_000_000_000 and project["stage"] == "started"
-    assert (project["city_adcode"], project["precision"]) == ("140200", "city")
+    assert (project["county_adcode"], project["precision"]) == ("140223", "county")
 
 
 def test_narrower_place_in_the_text_wins(gazetteer):
@@ -42,11 +42,13 @@ def test_projects_outside_shanxi_are_never_placed(gazetteer):
 
 def test_zone_scope_batch_of_a_new_zone_is_placed(gazetteer):
     r = run(
-        "3月18日，太原高新区举行“三个一批”重点项目集中签约仪式，共签约项目15个，总投资86.5亿元。",
+        "3月18日，灵丘经济技术开发区举行“三个一批”重点项目集中签约仪式，共签约项目15个，"
+        "总投资86.5亿元。",
         gazetteer,
     )
     batches = [b for b in r.batches if b["kind"] == "signed"]
-    assert batches and batches[0]["adcode"] == "140100"
+    assert batches and batches[0]["adcode"] == "140224" and batches[0]["zone_id"] is None
+    assert batches[0]["period_type"] == "round" and batches[0]["round_date"]
 
 
 def test_non_investment_figures_stay_facts(gazetteer):
@@ -57,7 +59,7 @@ def test_non_investment_figures_stay_facts(gazetteer):
     )
     assert [p["investment_cny"] for p in r.projects] == [300_000_000]
     kinds = {f["kind"] for f in r.facts}
-    assert {"annual_plan", "cumulative_investment", "credit", "output"} <= kinds
+    assert {"annual_plan", "spend_to_date", "credit", "output"} <= kinds
 
 
 def test_traditional_text_gives_the_same_records(gazetteer):

@@ -63,12 +63,13 @@ EXPECTED: dict[str, dict] = {
     },
     "02_taiyuan_hitech_zone_round.txt": {
         "projects": [
-            P("华为云数据中心", "20", "signed", "太原高新区", adcode="140100"),
-            P("锂电池正极材料", "12.3", "signed", "太原高新区", adcode="140100"),
-            P("第三代半导体封装测试", "8", "signed", "太原高新区", adcode="140100"),
+            # 太原高新区 is in 小店区 (data/zones.csv, from shared/reference since issue 9)
+            P("华为云数据中心", "20", "signed", "太原高新区", adcode="140105"),
+            P("锂电池正极材料", "12.3", "signed", "太原高新区", adcode="140105"),
+            P("第三代半导体封装测试", "8", "signed", "太原高新区", adcode="140105"),
         ],
         "batches": [("太原高新区", "signed", 15, "86.5")],
-        "batch_adcodes": {"太原高新区": "140100"},
+        "batch_adcodes": {"太原高新区": "140105"},
         "date": "2025-03-18",
         "not_investment": ["218", "356"],
     },
@@ -89,7 +90,8 @@ EXPECTED: dict[str, dict] = {
     "04_xinzhou_amount_forms.txt": {
         "projects": [
             P("高端精密铸件", "12", "under_construction", "忻州经开区", "山西华盛精工科技有限公司"),
-            P("新能源装备产业园", "8", "started", "忻州经开区", adcode="140900"),
+            # 山西忻州经济开发区 is in 忻府区 (data/zones.csv, from shared/reference)
+            P("新能源装备产业园", "8", "started", "忻州经开区", adcode="140902"),
             P("农产品冷链物流中心", "0.3", (None, "under_construction"), "忻州经开区"),
             P("储能电池模组", "10", "signed", "忻州经开区"),
             P("碳基新材料", "5.6", "under_construction", "忻州经开区"),
@@ -255,7 +257,8 @@ EXPECTED: dict[str, dict] = {
     },
     "20_jinzhong_terse_round.txt": {
         "projects": [
-            P("功能食品产业园", "50", "signed", "晋中国农高区", adcode="140700"),
+            # host county from shared/reference (data/zones.csv since issue 9)
+            P("功能食品产业园", "50", "signed", "晋中国农高区", adcode="140703"),
             P("高端碳基材料", "21.6", "signed", "太谷经开区", adcode="140703"),
             P("镁合金深加工", "8.8", "signed", "榆社开发区", adcode="140721"),
         ],
@@ -281,7 +284,8 @@ EXPECTED: dict[str, dict] = {
     "22_shuozhou_traditional_wan.txt": {
         "projects": [
             P("风电主机及叶片制造", "18", "signed", "朔州经开区", "山西朔风新能源装备有限公司"),
-            P("光伏支架加工", "0.65", "signed", "朔州经开区", adcode="140600"),
+            # host county from shared/reference (data/zones.csv since issue 9)
+            P("光伏支架加工", "0.65", "signed", "朔州经开区", adcode="140602"),
             P("储能变流器生产", "4.2", "signed", "朔州经开区"),
         ],
         "batches": [("朔州经济技术开发区", "signed", 7, "42.5")],
@@ -345,8 +349,10 @@ EXPECTED: dict[str, dict] = {
     },
     "28_province_round_cities.txt": {
         "projects": [
-            P("一体化压铸", "35", "started", "运城经开区", adcode="140800"),
-            P("第三代半导体衬底材料", "6.8", "in_production", "长治高新区", adcode="140400"),
+            # host county from shared/reference (data/zones.csv since issue 9)
+            P("一体化压铸", "35", "started", "运城经开区", adcode="140802"),
+            # host county from shared/reference (data/zones.csv since issue 9)
+            P("第三代半导体衬底材料", "6.8", "in_production", "长治高新区", adcode="140403"),
         ],
         "batches": [
             ("山西省", "signed", 412, "2316.5"),
