@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 
 from geo.dates import detect_published
 from geo.extract_batches import BatchFigure, check_sums, find_batches
-from geo.extract_common import Document, classify
+from geo.extract_common import Document, classify, heading_place
 from geo.extract_places import lookup, place_pattern
 from geo.extract_zones import ZoneMention, zone_key
+from geo.money import Amount
 from geo.rules import mapping, words
 from geo.text import normalise
 
@@ -177,7 +179,7 @@ def extract(text: str, published: date | None = None) -> Extraction:
     part_of = {p.amount_start: p.evidence for p in parts}
     facts = []
     for amount in doc.amounts:
-        if amount.span[0] in used:
+        if amount.span[0] in used and amount.span[0] not in part_of:
             continue
         sent = doc.sentence_at(amount.span[0])
         c = classify(doc.text, amount, sent.start)
@@ -302,7 +304,78 @@ def _projects(doc: Document) -> tuple[list[ProjectMention], set[int]]:
                 evidence=f"{c.keyword} before the amount: investment; {how}; place by {method}",
             )
         )
+    out += _table_projects(doc, {(p.name, p.investment_cny) for p in out})
     return _companies_from_next_sentence(doc, out), used
+
+
+_UNIT_COLUMN = re.compile(
+    r"(?P<word>总投资|计划总投资|投资总额|投资额)[（(](?P<unit>亿元|万元)[)）]"
+)
+_TABLE_KIND = re.compile(r"(签约|开工|投产)一批")
+
+
+def _table_projects(doc: Document, seen: set) -> list[ProjectMention]:
+    """Projects of a table flattened into text: a header row naming 项目名称 and a
+    总投资（亿元） column, then one row per project. The number in that column (no 元 of its
+    own: the header gives the unit) is the project's investment; 年度计划投资 columns are not."""
+    text = doc.text
+    out: list[ProjectMention] = []
+    for p_index, (ps, pe) in enumerate(doc.paragraphs):
+        header = text[ps:pe].split(" ")
+        if len(header) < 3 or not any("名称" in h or h.endswith("项目") for h in header):
+            continue
+        money = [i for i, h in enumerate(header) if _UNIT_COLUMN.fullmatch(h)]
+        if len(money) != 1:
+            continue
+        col, unit = money[0], _UNIT_COLUMN.fullmatch(header[money[0]]).group("unit")
+        name_col = next(i for i, h in enumerate(header) if "名称" in h or h.endswith("项目"))
+        firm_col = next(
+            (i for i, h in enumerate(header) if re.search(r"单位|企业|公司|业主", h)), None
+        )
+        kinds = {m.group(1) for m in _TABLE_KIND.finditer(text, max(0, ps - 300), ps)}
+        stage = dict(_STAGES).get(kinds.pop()) if len(kinds) == 1 else None
+        for r_index in range(p_index + 1, len(doc.paragraphs)):
+            rs, re_ = doc.paragraphs[r_index]
+            fields = text[rs:re_].split(" ")
+            if len(fields) != len(header):
+                break
+            offsets = [rs + sum(len(f) + 1 for f in fields[:i]) for i in range(len(fields))]
+            value = _table_value(fields[col], unit)
+            name = fields[name_col]
+            if value is None or len(name) < 4 or (name, value) in seen:
+                continue
+            seen.add((name, value))
+            ns, ne = offsets[name_col], offsets[name_col] + len(name)
+            amount_span = (offsets[col], offsets[col] + len(fields[col]))
+            sent = doc.sentence_at(rs)
+            zone, place, method = _project_place(
+                doc, name, ns, ne, ns, ne, Amount(value, fields[col], amount_span), sent
+            )
+            company = fields[firm_col] if firm_col is not None else None
+            out.append(
+                ProjectMention(
+                    name=name,
+                    company=company if company and _COMPANY.fullmatch(company) else None,
+                    zone_name=zone,
+                    investment_cny=value,
+                    investment_text=fields[col] + unit,
+                    capacity=_capacity(name, ""),
+                    stage=stage,
+                    date=None,
+                    place_name=place,
+                    span=(ns, ne),
+                    amount_span=amount_span,
+                    place_method=method,
+                    evidence=f"table column {header[col]}: investment; place by {method}",
+                )
+            )
+    return out
+
+
+def _table_value(field: str, unit: str) -> int | None:
+    if not re.fullmatch(r"\d+(?:\.\d+)?", field):
+        return None
+    return int(Decimal(field) * (100_000_000 if unit == "亿元" else 10_000))
 
 
 def _project_place(doc: Document, name, ns, ne, first, kw_start, amount, sent):
@@ -329,9 +402,14 @@ def _project_place(doc: Document, name, ns, ne, first, kw_start, amount, sent):
         return settled[1], _name_place(name), "settled"
     else:
         return None, settled[1], "settled"
+    if foreign:
+        return None, None, "foreign"
+    heading = heading_place(doc, sent.paragraph)
+    if heading is not None:
+        return None, heading.full, "heading"
     ctx = doc.context
-    if foreign or ctx.foreign:
-        return None, None, "foreign" if foreign else "none"
+    if ctx.foreign:
+        return None, None, "none"
     if ctx.zone is not None:
         return ctx.zone, None, "article_context"
     if ctx.place is None:

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from geo.extract_common import Document, classify
-from geo.extract_places import Place, lookup
+from geo.extract_common import Document, classify, heading_place
+from geo.extract_places import Place
 from geo.extract_zones import _STOP, zone_key
 from geo.money import parse_cn_int
 from geo.rules import mapping
@@ -515,8 +515,8 @@ def _figure_place(
     end = listed if listed is not None else pos
     found = _place_between(doc, sent.start, end)
     if found is not None:
-        return (*found, "text")
-    heading = _heading_place(doc, sent.paragraph)
+        return found
+    heading = heading_place(doc, sent.paragraph)
     if heading is not None:
         return heading.level, heading.full, "heading"
     if parent is not None and parent.place is not None:
@@ -527,7 +527,7 @@ def _figure_place(
         scopes = _ROUND_WORD.search(doc.text, s.start, s.end) is not None
         found = _place_between(doc, s.start, s.end, scopes)
         if found is not None:
-            return (*found, "paragraph")
+            return found[0], found[1], "paragraph" if found[2] == "text" else found[2]
     announced = _announced_place(doc, sent.paragraph)
     if announced is not None:
         return (*announced, "announced")
@@ -563,9 +563,10 @@ def _in_name(text: str, pos: int, place: Place) -> bool:
 
 def _place_between(
     doc: Document, start: int, end: int, scopes: bool = True
-) -> tuple[str, str] | None:
-    """The venue of "在X举行", else a Shanxi city/county (the narrowest of a chain such as
-    运城市永济), else a zone, else a scope word (全省, 我市), written in [start, end)."""
+) -> tuple[str, str, str] | None:
+    """(scope, place, method) of a Shanxi city/county written in [start, end) (the narrowest
+    of a chain such as 运城市永济), else the zone of "在X举行", else a zone, else a scope word:
+    全省, or 我市/全县 meaning the article's city or county (method ``article_context``)."""
     if end <= start:
         return None
     places = [
@@ -578,14 +579,14 @@ def _place_between(
         for _, p in places[1:]:
             if best.level == "city" and p.level == "county" and p.city_adcode == best.adcode:
                 best = p
-        return best.level, best.full
+        return best.level, best.full, "text"
     for mo in _VENUE.finditer(doc.text, start, end):
         venue = doc.zones_in(mo.start("v"), mo.end("v"))
         if venue:
-            return "zone", venue[-1].name
+            return "zone", venue[-1].name, "venue"
     zones = doc.zones_in(start, end)
     if zones:
-        return "zone", zones[-1].name
+        return "zone", zones[-1].name, "text"
     if not scopes:
         return None
     text = doc.text[start:end]
@@ -600,11 +601,11 @@ def _place_between(
     ]
     for _, kind in sorted(found):
         if kind == "province":
-            return "province", "山西省"
+            return "province", "山西省", "text"
         ctx = doc.context
         target = ctx.city_place() if kind == "city" else ctx.county_place()
         if target is not None:
-            return target.level, target.full
+            return target.level, target.full, "article_context"
     return None
 
 
@@ -619,19 +620,7 @@ def _announced_place(doc: Document, p_index: int) -> tuple[str, str | None] | No
                 continue
             found = _place_between(doc, s.start, s.end)
             if found is not None:
-                return found
-    return None
-
-
-def _heading_place(doc: Document, p_index: int) -> Place | None:
-    """A short heading paragraph "长治：" within the three paragraphs before."""
-    for i in range(p_index, max(-1, p_index - 4), -1):
-        ps, pe = doc.paragraphs[i]
-        mo = re.match(r"^([\u4e00-\u9fff]{2,6})[：:]$", doc.text[ps:pe])
-        if mo:
-            place = lookup(mo.group(1))
-            if place is not None and place.adcode and place.level != "province":
-                return place
+                return found[0], found[1]
     return None
 
 

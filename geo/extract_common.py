@@ -26,7 +26,7 @@ INVESTMENT_KEYWORDS = {w for w, k in _KEYWORD_KIND.items() if k == "investment"}
 FACT_KINDS = ("output", "tax", "credit", "subsidy", "annual_plan", "spend_to_date", "other")
 # Between keyword and amount only short glue may stand ("总投资达", "预计完成" makes it spend).
 _GLUE = re.compile(
-    r"^(?:约|达|为|共|超|近|逾|预计|计划|合计|共计|突破|高达|是|规模|达到|可达|实现|分别为)*$"
+    r"^(?:约|达|为|共|超|近|逾|预计|计划|合计|共计|突破|高达|是|规模|达到|可达|可|实现|分别为)*$"
 )
 
 
@@ -234,8 +234,13 @@ class Document:
         out = []
         for mo in place_pattern().finditer(self.text, start, end):
             place = lookup(mo.group(0))
-            if place is not None and place.adcode is None and not self.inside_zone(mo.start()):
+            if place is None or self.inside_zone(mo.start()):
+                continue
+            if place.adcode is None:
                 out.append((mo.start(), place))
+            elif _other_unit(self.text, mo, place):  # 大同区: not Shanxi's 大同市
+                name = mo.group(0) + self.text[mo.end()]
+                out.append((mo.start(), Place(name, name, "county", None, None)))
         return out
 
     def zone_context(self, sent: Sentence, pos: int) -> str | None:
@@ -349,3 +354,16 @@ def _in_company(text: str, end: int) -> bool:
     tail = text[end : end + 24]
     mo = re.match(r"[\u4e00-\u9fff（）()]{0,20}?(有限公司|有限责任公司|集团|公司)", tail)
     return mo is not None and not re.search(r"[，。、的在与同将]", mo.group(0))
+
+
+def heading_place(doc: Document, p_index: int) -> Place | None:
+    """A short heading paragraph naming a Shanxi unit ("长治：") within the three paragraphs
+    before: the place of the list under it."""
+    for i in range(p_index, max(-1, p_index - 4), -1):
+        ps, pe = doc.paragraphs[i]
+        mo = re.match(r"^([\u4e00-\u9fff]{2,6})[：:]$", doc.text[ps:pe])
+        if mo:
+            place = lookup(mo.group(1))
+            if place is not None and place.adcode and place.level != "province":
+                return place
+    return None

@@ -272,14 +272,67 @@ def _join_lines(text: str) -> tuple[str, list[int]]:
     widths = [_width(line) for _, line in kept]
     out: list[str] = []
     starts: list[int] = []
+    rows = table_rows([line for _, line in kept])
     for i, (pos, line) in enumerate(kept):
-        _squeeze_spaces(line, pos, out, starts)
+        if i in rows:
+            _table_row(line, pos, out, starts)
+        else:
+            _squeeze_spaces(line, pos, out, starts)
         if i + 1 == len(kept):
             break
-        if i in after_furniture or not _joins(kept, widths, i):
+        if i in after_furniture or i in rows or i + 1 in rows or not _joins(kept, widths, i):
             out.append("\n")
             starts.append(pos + len(line))  # the first character after the line (a newline)
     return "".join(out), starts
+
+
+# A table flattened into text: a header "序号 项目名称 建设单位 总投资（亿元）" (three or more
+# space-separated fields, one naming 项目/名称, one a money column with its unit) and the rows
+# after it with as many fields ("1 年产2GW电池片项目 山西潞安公司 15.2 6").
+_FIELD_SPLIT = re.compile(r"[ \t\u3000]{1,}")
+
+
+def _fields(line: str) -> list[str]:
+    return [f for f in _FIELD_SPLIT.split(line.strip()) if f]
+
+
+def is_table_header(line: str) -> bool:
+    fields = _fields(line)
+    if len(fields) < 3 or len(line) > 200 or re.search(r"[。，！？；]", line):
+        return False
+    return any(re.search(r"项目|名称", f) for f in fields) and any(
+        re.search(r"[（(](?:亿元|万元)[)）]$", f) for f in fields
+    )
+
+
+def table_rows(lines: list[str]) -> set[int]:
+    """Indices of table header and row lines."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not is_table_header(lines[i]):
+            i += 1
+            continue
+        width = len(_fields(lines[i]))
+        found.add(i)
+        i += 1
+        while i < len(lines) and len(_fields(lines[i])) == width:
+            found.add(i)
+            i += 1
+    return found
+
+
+def _table_row(line: str, offset: int, out: list[str], starts: list[int]) -> None:
+    """A table row keeps one space between its fields (the columns are its meaning)."""
+    pos = 0
+    for mo in _FIELD_SPLIT.finditer(line):
+        out.append(line[pos : mo.start()])
+        starts.extend(range(offset + pos, offset + mo.start()))
+        out.append(" ")
+        starts.append(offset + mo.start())
+        pos = mo.end()
+    out.append(line[pos:])
+    starts.extend(range(offset + pos, offset + len(line)))
 
 
 def _joins(kept: list[tuple[int, str]], widths: list[float], i: int) -> bool:

@@ -402,13 +402,8 @@ EXPECTED: dict[str, dict] = {
 
 
 # Expected projects the extractor does not get right yet (strict xfail: a fix must remove them).
-_TABLE = "a table flattened into text: amounts without 元 under a 总投资（亿元） header"
 KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("19_datong_hydrogen_feature.txt", "绿氢制备及储运一体化"): "zone only after: 签约落地经开区",
-    ("21_changzhi_hitech_table.txt", "TOPCon电池片"): _TABLE,
-    ("21_changzhi_hitech_table.txt", "半导体激光器芯片"): _TABLE,
-    ("21_changzhi_hitech_table.txt", "智能网联汽车零部件"): _TABLE,
-    ("21_changzhi_hitech_table.txt", "生物发酵制品扩产"): _TABLE,
     ("25_houma_english_names.txt", "AI算力服务中心"): "stage: 此外 paragraph after a 签约 list",
     ("27_xiaoyi_official_quotes.txt", "算力中心"): "拟投资…建设算力中心: a facility, no project",
     (
