@@ -794,26 +794,48 @@ def _in_round_context(doc: Document, sent) -> bool:
     return _ROUND_WORD.search(chunk) is not None or "集中" in doc.text[sent.start : sent.end]
 
 
+_SAME_EVENT = re.compile(r"当天|同日|本次|此次|本轮|这次|现场|分会场")
+
+
 def _round_date(doc: Document, sent) -> str | None:
-    """The round's day: a dated sentence of this paragraph, else the next, else the previous,
-    else the article's event date."""
+    """The round's day: a date written in the figure's sentence; the article's event date when
+    the sentence points back to it (当天, 本次 …); else a dated sentence of this paragraph, the
+    next or the previous; else the article's event date. Page stamps (来源…2020年3月19日 21:52,
+    2022-03-04) are the page's date, not the round's."""
+    own = _event_dates(doc, sent.start, sent.end)
+    if own:
+        return own[0]
+    if _SAME_EVENT.search(doc.text, sent.start, sent.end) and doc.event_date:
+        return doc.event_date
     for i in (sent.paragraph, sent.paragraph + 1, sent.paragraph - 1):
-        if not 0 <= i < len(doc.paragraphs):
-            continue
-        ps, pe = doc.paragraphs[i]
-        for ref, _ in doc.dates_in(ps, pe):
-            if ref.precision == "day":
-                return ref.iso
+        if 0 <= i < len(doc.paragraphs):
+            found = _event_dates(doc, *doc.paragraphs[i])
+            if found:
+                return found[0]
     return doc.event_date
 
 
-def _round_label(doc: Document, sent) -> str | None:
-    """ "2023年第一次", "2021年第一期", "首批": the round's ordinal, near the figure."""
-    for i in (sent.paragraph, sent.paragraph - 1):
-        if not 0 <= i < len(doc.paragraphs):
+def _event_dates(doc: Document, start: int, end: int) -> list[str]:
+    out = []
+    for ref, offset in doc.dates_in(start, end):
+        at = offset + ref.span[1]
+        if ref.precision != "day" or "月" not in ref.text:
             continue
-        ps, pe = doc.paragraphs[i]
-        mo = _ORDINAL.search(doc.text, ps, pe)
+        if re.match(r"\s*\d{1,2}:\d{2}", doc.text[at : at + 8]):
+            continue  # 2020年10月28日11:10: the page's time stamp
+        out.append(ref.iso)
+    return out
+
+
+def _round_label(doc: Document, sent) -> str | None:
+    """ "2023年第一次", "2021年第一期", "首批": the round's ordinal, in the figure's sentence or
+    - for a "三个一批" round - in its paragraph or the one before."""
+    spans = [(sent.start, sent.end)]
+    for i in (sent.paragraph, sent.paragraph - 1):
+        if 0 <= i < len(doc.paragraphs) and "三个一批" in doc.text[slice(*doc.paragraphs[i])]:
+            spans.append(doc.paragraphs[i])
+    for start, end in spans:
+        mo = _ORDINAL.search(doc.text, start, end)
         if mo:
             year = mo.group("y") or ""
             return f"{year}年{mo.group('o')}" if year else mo.group("o")

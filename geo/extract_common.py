@@ -157,9 +157,12 @@ class Document:
         first = None
         for s in self.sentences:
             chunk = self.text[s.start : s.end]
-            for ref, _ in self.dates_in(s.start, s.end):
+            for ref, offset in self.dates_in(s.start, s.end):
                 if ref.precision != "day" or "月" not in ref.text:
                     continue  # 2022-03-04 in a source line stamps the page, not the event
+                at = offset + ref.span[1]
+                if re.match(r"\s*\d{1,2}:\d{2}", self.text[at : at + 8]):
+                    continue  # 2020年10月28日11:10: a page stamp
                 if re.search(r"三个一批|集中|仪式|活动|签约|开工|投产", chunk):
                     return ref.iso
                 first = first or ref.iso

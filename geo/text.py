@@ -201,6 +201,7 @@ _NUMBER_END = re.compile(r"[0-9.亿万千百十]$")
 _NUMBER_START = re.compile(r"^[0-9.亿万千元%]")
 _BYLINE_END = re.compile(r"[。！？”]\s+[\u4e00-\u9fff]{2,3}(\s+[\u4e00-\u9fff]{2,3})*$")
 _NAMES = re.compile(r"^[\u4e00-\u9fff]{2,3}(\s+[\u4e00-\u9fff]{2,3})+$")  # 罗文平 张小菊
+_SOURCE_LINE = re.compile(r"(?:来源|发布时间|发布日期|作者|编辑)[:：]|\d{1,2}:\d{2}(?::\d{2})?$")
 _HEADING = re.compile(r"^[\u4e00-\u9fff]{2,8}[：:]$")
 _DATELINE = re.compile(r"^.{0,12}?(报|社|网|台|刊)(讯|电)|^(本报|新华社|央视)")
 
@@ -342,6 +343,8 @@ def _joins(kept: list[tuple[int, str]], widths: list[float], i: int) -> bool:
         return False
     if _JOIN_END.search(line):
         return True
+    if _SOURCE_LINE.search(line):
+        return False  # "来源：… 发布时间：2020-03-19 21:52" is a line of its own
     if _NUMBER_END.search(line) and _NUMBER_START.match(nxt):
         return True  # "总投资 48.51 亿" / "元"
     if _BYLINE_END.search(line) or _NAMES.match(line) or _HEADING.match(nxt):
