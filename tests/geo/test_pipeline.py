@@ -67,3 +67,55 @@ def test_traditional_text_gives_the_same_records(gazetteer):
     traditional = run("晉城經濟技術開發區總投資15億元的光電產業園項目正式投產。", gazetteer)
     assert simplified.projects == traditional.projects
     assert simplified.projects[0]["zone_id"] == "jincheng-etdz"
+
+
+def test_short_zone_names_match_the_one_zone_of_their_place(gazetteer):
+    assert gazetteer.match("侯马开发区").zone_id == "houma-econ-dev"
+    assert gazetteer.match("洪洞开发区").zone_id == "hongtong-etdz"
+    assert gazetteer.match("某某开发区") is None
+
+
+def test_contract_fields_of_the_figure_model(gazetteer):
+    r = run(
+        "3月6日，平遥县举行“三个一批”活动，集中签约项目6个，总投资18亿元，其中，总投资5亿元的"
+        "牛肉深加工项目落户平遥经济技术开发区。全县累计完成投资7亿元。",
+        gazetteer,
+    )
+    (batch,) = r.batches
+    assert {
+        "kind",
+        "scope",
+        "place",
+        "adcode",
+        "zone_id",
+        "projects",
+        "investment_cny",
+        "output_cny",
+        "period_type",
+        "period_start",
+        "period_end",
+        "round_date",
+        "period_label",
+        "place_method",
+        "precision",
+        "evidence",
+        "span",
+        "count_span",
+        "amount_span",
+        "unplaced_reason",
+    } <= set(batch)
+    assert batch["period_type"] == "round" and batch["precision"] == "county"
+    (project,) = r.projects
+    assert {"place_method", "geocode_method", "evidence"} <= set(project)
+    assert {f["kind"] for f in r.facts} <= {
+        "output",
+        "tax",
+        "credit",
+        "subsidy",
+        "annual_plan",
+        "spend_to_date",
+        "percentage",
+        "other",
+        "investment",
+    }
+    assert all({"kind", "value_cny", "text", "span", "evidence"} <= set(f) for f in r.facts)
