@@ -269,6 +269,8 @@ def _projects(doc: Document) -> tuple[list[ProjectMention], set[int]]:
         c = classify(text, amount, sent.start)
         if c.kind != "investment":
             continue
+        if _COUNT_AFTER.match(text, amount.span[1]):
+            continue  # 总投资56.8亿元的32个项目: a group's amount (an aggregate figure)
         found = _bind_name(doc, c.keyword_start, amount.span[1], sent.start, sent.end)
         how = "name bound to the amount"
         if found is None and (c.keyword in _TOTAL_KEYWORDS or c.keyword == "投资"):
@@ -378,6 +380,9 @@ def _table_value(field: str, unit: str) -> int | None:
     return int(Decimal(field) * (100_000_000 if unit == "亿元" else 10_000))
 
 
+_COUNT_AFTER = re.compile(r"的?(?:共)?[\d一二两三四五六七八九十百]+[个项宗]")
+
+
 def _project_place(doc: Document, name, ns, ne, first, kw_start, amount, sent):
     """(zone, place, method): a zone written with the project, 落户/选址/位于 after it, a place
     in its name or sentence, else the article's context. Never a Shanxi place for a project
@@ -476,7 +481,10 @@ _GROUP_IN = re.compile(
 )
 _SUBJECT = re.compile(r"(?:^|(?P<comma>[，,]))(?P<subject>(?:该|此|这个)?项目(?:的)?)?$")
 _TOTAL_KEYWORDS = {"总投资", "计划总投资", "投资总额", "总投资额", "计划投资"}
-_CANDIDATE = re.compile(r"[^，。；：！？、,;:!?\n（(]{2,60}?项目")
+# A name ends at 项目, unless 项目 only qualifies what follows (项目建设攻坚, 项目谋划).
+_CANDIDATE = re.compile(
+    r"[^，。；：！？、,;:!?\n（(]{2,60}?项目(?!建设|攻坚|谋划|推进|工作|管理|审批|服务|观摩|招商|储备)"
+)
 
 
 def _bind_subject(doc: Document, kw_start: int, s_start: int):
@@ -707,6 +715,8 @@ def _stage(doc: Document, name: str, s_start: int, s_end: int, name_end: int) ->
 
 
 _ROUND_VERB = re.compile(r"签约|开工|投产")
+# "其中，…" / "主要包括：…": the items of the figure stated in the sentence before.
+_PARTS_OPEN = re.compile(r"其中|主要包括|主要有|包括|分别是|分别为|具体是")
 
 
 def _stage_of_whole(doc: Document, sent) -> str | None:
@@ -715,7 +725,7 @@ def _stage_of_whole(doc: Document, sent) -> str | None:
     exactly one of 签约/开工/投产 ("…集中签约仪式，共签约项目7个，总投资42.5亿元。")."""
     text = doc.text
     ps, _ = doc.paragraphs[sent.paragraph]
-    if not text.startswith("其中", sent.start) or sent.start == 0:
+    if not _PARTS_OPEN.match(text, sent.start) or sent.start == 0:
         return None
     prev = doc.sentence_at(sent.start - 1)
     if prev.paragraph != sent.paragraph and sent.start != ps:
