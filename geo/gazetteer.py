@@ -6,8 +6,9 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.dataset import DATA_DIR
 from geo.extract_zones import zone_key
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # as geo.dataset, without pandas
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,18 @@ def test_contract_fields_of_the_figure_model(gazetteer):
         "investment",
     }
     assert all({"kind", "value_cny", "text", "span", "evidence"} <= set(f) for f in r.facts)
+
+
+def test_extraction_does_not_import_geopandas():
+    """The extractor needs names and seats only: no geometry library at import or run time."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from geo.pipeline import process_text; from geo.gazetteer import Gazetteer;"
+        "r = process_text('总投资3亿元的轴承项目落户灵石县。', 'x', Gazetteer.from_csv());"
+        "assert r.projects[0]['county_adcode'] == '140729';"
+        "print(sorted(m for m in ('geopandas', 'pandas', 'shapely') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
