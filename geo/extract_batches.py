@@ -327,13 +327,22 @@ def find_batches(
                 inv = back
         parent = previous.get(sent.paragraph)
         total = totals.get(sent.paragraph)
+        scope, place, method = _figure_place(doc, count.start, count.listed, parent)
+        place_split = (  # 其中，榆次区开工项目12个: a narrower place's own figure
+            total is not None and method == "text" and place is not None and place != total.place
+        )
         run_ends = (  # 其中…；集中开工项目38个: a new kind ends the parts of a signed figure
             count.subset == "run"
             and kind in REAL_KINDS
             and total is not None
             and kind != total.kind
         )
-        if count.subset and not run_ends and not _splits_total(total, kind, doc, count):
+        if (
+            count.subset
+            and not run_ends
+            and not place_split
+            and not _splits_total(total, kind, doc, count)
+        ):
             if inv is not None and inv.span[0] not in used:
                 parts.append(
                     Part(inv.span[0], f"part of the figure before it: {_quote(doc, count)}")
@@ -349,7 +358,6 @@ def find_batches(
             continue
         if inv is not None and inv.span[0] in used:
             continue
-        scope, place, method = _figure_place(doc, count.start, count.listed, parent)
         if inv is None and _repeats_part(out, count, kind, place):
             continue
         ptype, pstart, pend, label, why = _period(doc, count.start, False, parent)
@@ -569,16 +577,23 @@ def _place_between(
     全省, or 我市/全县 meaning the article's city or county (method ``article_context``)."""
     if end <= start:
         return None
+    clause = _clause_start(doc.text, end, start)
+    if start < clause < end:  # 在榆次区举行，全市集中开工…: the count's own clause first
+        own = _place_between(doc, clause, end, scopes)
+        if own is not None:
+            return own
     places = [
         (pos, p)
         for pos, p in doc.places_in(start, end, ("city", "county"))
         if not _in_name(doc.text, pos, p)
     ]
     if places:
-        best = places[0][1]
-        for _, p in places[1:]:
-            if best.level == "city" and p.level == "county" and p.city_adcode == best.adcode:
-                best = p
+        best_pos, best = places[0]
+        for pos, p in places[1:]:
+            ends = {best_pos + len(best.name), best_pos + len(best.full)}
+            nested = best.level == "city" and p.level == "county" and p.city_adcode == best.adcode
+            if nested and pos in ends:  # 运城市永济, 晋中市太谷区: the county
+                best_pos, best = pos, p
         return best.level, best.full, "text"
     for mo in _VENUE.finditer(doc.text, start, end):
         venue = doc.zones_in(mo.start("v"), mo.end("v"))
@@ -636,7 +651,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})年")
 # "2021年，…" / "2021年签约…": a year with no month or round after it is that whole year.
 _BARE_YEAR = re.compile(r"((?:19|20)\d{2})年(?![\d一二三四五六七八九十]{1,2}月|第|首|以来|度|[-—])")
 _ORDINAL = re.compile(
-    r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<o>第[一二三四五六七八九十\d]{1,3}(?:次|期|批|季)"
+    r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<o>第[一二三四五六七八九十\d]{1,3}(?:次|期|批|季(?!度))"
     r"|首批(?=[\d一二三四五六七八九十]|重点|重大|项目|集中)|首季)"
 )
 

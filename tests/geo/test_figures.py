@@ -286,3 +286,26 @@ def test_never_across_provinces(gazetteer, text):
 def test_article_about_another_province_lends_no_shanxi_place(gazetteer):
     r = run("河南省郑州市项目建设提速\n3月2日，总投资3亿元的轴承项目开工。", gazetteer)
     assert r.projects[0]["precision"] is None
+
+
+def test_parts_in_narrower_places_are_their_own_figures(gazetteer):
+    r = run(
+        "5月16日，晋中市重大项目集中开工活动在榆次区举行，全市集中开工项目68个，总投资215.6亿元。"
+        "其中，榆次区开工项目12个，总投资48亿元；太谷区开工项目9个，总投资31.2亿元。",
+        gazetteer,
+    )
+    assert [(b["adcode"], b["projects"]) for b in r.batches] == [
+        ("140700", 68),
+        ("140702", 12),
+        ("140703", 9),
+    ]
+
+
+def test_counts_of_companies_land_and_status_are_not_figures(gazetteer):
+    r = run(
+        "今年上半年，高平经济技术开发区实现营业收入156亿元。园区新入驻企业12家，出让工业用地5宗、"
+        "320亩。截至6月底，全区在建项目28个，其中亿元以上项目15个，累计完成投资26.7亿元。",
+        gazetteer,
+    )
+    assert r.batches == [] and r.projects == []
+    assert {f["kind"] for f in r.facts} == {"output", "spend_to_date"}
