@@ -117,7 +117,9 @@ _BEFORE_NOUN = re.compile(
     r"(?:项目|一批”?|一批)(?P<sub>中已有|中有)?(?:总数|共计|合计|共有|共|有|另有|达|为|数)?$"
 )
 _FORWARD_KIND = re.compile(r"[^，。；：！？,;:]{0,6}?(?P<kind>" + _KIND_RE.pattern + ")")
-_ALL_DONE = re.compile(r"已?全部(?P<kind>签约|开工|投产|开复工|竣工投产)")
+_ALL_DONE = re.compile(r"(?:已全部|全部|均已|已经|已)(?P<kind>签约|开工|投产|开复工|竣工投产)")
+# "开工项目总投资86.2亿元，共计21个": a count standing alone after a group's amount
+_LOOSE_COUNT = re.compile(r"[，,](?:共计|合计|共有|共)$")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?]")
 _SUBSET_BEFORE = re.compile(r"(?:其中|这|此外)[^。；，]{0,12}$|[\u4e00-\u9fff]{1,6}类(?:项目)?$")
 _SUBSET_OPEN = re.compile(r"^(?:其中[，,：:]?)")
@@ -146,6 +148,7 @@ class _Count:
     word: str | None
     subset: bool | str  # True, or "run" for an item after 其中…； that may be a new figure
     listed: int | None  # start of an enumeration ending in 等 before the count
+    group_start: int | None = None  # "开工项目总投资…，共计21个": where the group is named
 
 
 def _project_counts(doc: Document) -> list[_Count]:
@@ -161,8 +164,14 @@ def _project_counts(doc: Document) -> list[_Count]:
         unit = mo.group("unit")
         if unit == "家" and not (after and after.end() == mo.end() + 2):
             continue  # 20家知名企业: companies, not projects
+        loose = None
         if after is None and back is None:
-            continue
+            if not _LOOSE_COUNT.search(text, max(0, mo.start() - 4), mo.start()):
+                continue
+            sent = doc.sentence_at(mo.start())
+            loose = text.rfind("项目", sent.start, mo.start())
+            if loose < 0 or not doc.amounts_in(loose, mo.start()):
+                continue
         if back is None and after is not None and re.search(r"[个项宗]", after.group(0)[:-2]):
             continue
         end = after.end() if after else mo.end()
@@ -177,12 +186,12 @@ def _project_counts(doc: Document) -> list[_Count]:
                 word = inner.group(0)
                 kind = _KIND_WORDS[word]
         if kind is None:
-            kind, word = _clause_kind(doc, mo.start())
+            kind, word = _clause_kind(doc, mo.start() if loose is None else loose)
         subset = bool(back and back.group("sub")) or _is_subset(doc, mo.start())
         listed = _list_start(doc, mo.start())
         if _enumerated(doc, mo.start(), n):
             continue
-        out.append(_Count(n, mo.start(), end, kind, word, subset, listed))
+        out.append(_Count(n, mo.start(), end, kind, word, subset, listed, loose))
     return out
 
 
@@ -310,6 +319,15 @@ def find_batches(
         sent = doc.sentence_at(count.start)
         inv = _amount_before(doc, count)
         out_amount = None
+        if inv is None and count.group_start is not None:
+            inv = next(
+                (
+                    a
+                    for a in doc.amounts_in(count.group_start, count.start)
+                    if classify(text, a, count.group_start).kind == "investment"
+                ),
+                None,
+            )
         if inv is None:
             inv, out_amount = _amount_after(doc, count.end, sent.end, stops)
         if inv is not None and inv.span[0] in used:

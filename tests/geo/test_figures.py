@@ -309,3 +309,23 @@ def test_counts_of_companies_land_and_status_are_not_figures(gazetteer):
     )
     assert r.batches == [] and r.projects == []
     assert {f["kind"] for f in r.facts} == {"output", "spend_to_date"}
+
+
+@pytest.mark.parametrize(
+    "text, kind, count, amount",
+    [
+        (
+            "4月8日，寿阳县举行项目集中开工仪式，开工项目总投资86.2亿元，共计21个。",
+            "started",
+            21,
+            86.2,
+        ),
+        ("寿阳县重点项目巡礼\nA光伏、B储能两个项目总投资10亿元，目前已开工。", "started", 2, 10),
+        ("4月8日，寿阳县集中签约项目二十三个，计划总投资108亿元。", "signed", 23, 108),
+    ],
+)
+def test_count_and_kind_in_other_orders(gazetteer, text, kind, count, amount):
+    (figure,) = run(text, gazetteer).batches
+    assert (figure["kind"], figure["projects"]) == (kind, count)
+    assert figure["investment_cny"] == round(amount * YI)
+    assert figure["adcode"] == "140725"
