@@ -480,6 +480,11 @@ _GROUP_IN = re.compile(
     r"|项目[^，。；]{0,6}?[\d一二两三四五六七八九十]+[个项宗](?![\u4e00-\u9fff])|一批"
 )
 _SUBJECT = re.compile(r"(?:^|(?P<comma>[，,]))(?P<subject>(?:该|此|这个)?项目(?:的)?)?$")
+# "据悉，这一产业园计划投资39亿元": an anaphor for the project named in the sentence before
+# (the last one of the paragraph before when it opens its paragraph).
+_ANAPHOR = re.compile(
+    r"(?:^|[，,])(?:据悉|据了解|目前)?[，,]?(?P<subject>(?:这一|这个|该|此)(?:产业园|项目|基地|园区|工程))(?:的)?$"
+)
 _TOTAL_KEYWORDS = {"总投资", "计划总投资", "投资总额", "总投资额", "计划投资"}
 # A name ends at 项目, unless 项目 only qualifies what follows (项目建设攻坚, 项目谋划).
 _CANDIDATE = re.compile(
@@ -493,14 +498,17 @@ def _bind_subject(doc: Document, kw_start: int, s_start: int):
     该项目总投资12亿元". Only when that stretch names exactly one project and no amount or
     count (签约项目30个，总投资45亿元 is a group, not a project)."""
     text = doc.text
-    mo = _SUBJECT.search(text[s_start:kw_start])
+    anaphor = _ANAPHOR.search(text[s_start:kw_start])
+    mo = anaphor or _SUBJECT.search(text[s_start:kw_start])
     if mo is None:
         return None
-    if mo.group("comma"):
+    if anaphor is None and mo.group("comma"):
         lo, hi = s_start, s_start + mo.start()
     elif mo.group("subject"):  # 该项目 opens the sentence: the project of the sentence before
         prev = doc.sentence_at(s_start - 1) if s_start > 0 else None
-        if prev is None or prev.paragraph != doc.sentence_at(s_start).paragraph:
+        here = doc.sentence_at(s_start).paragraph
+        opens = s_start == doc.paragraphs[here][0]
+        if prev is None or (prev.paragraph != here and not (anaphor and opens)):
             return None
         lo, hi = prev.start, prev.end
     else:
@@ -512,7 +520,13 @@ def _bind_subject(doc: Document, kw_start: int, s_start: int):
     for cand in _CANDIDATE.finditer(text, lo, hi):
         found = _clean_name(text, cand.group(0), cand.start())
         if found is not None:
+            if names and re.fullmatch(r"[暨及]“?", text[names[-1][2] : found[1]]):  # A暨B: one
+                names[-1] = (text[names[-1][1] : found[2]], names[-1][1], found[2])
+                continue
             names.append(found)
+    if anaphor is not None and len(names) > 1:
+        head = anaphor.group("subject")[-3:].lstrip("这一个该此")
+        names = [n for n in names if head in n[0]][-1:]
     if len(names) != 1 or (not mo.group("subject") and len(names[0][0]) < 6):
         return None
     return names[0]
@@ -549,12 +563,17 @@ def _clean_name(text: str, name: str, ns: int, cut: bool = True):
         company = _COMPANY_IN_NAME.match(name)
         if company and len(name) - company.end() >= 4:
             name, ns = name[company.end() :], ns + company.end()
+    host = re.match(r".{2,30}?(?:区|县|市)(?:为|在)", name)  # 原平经济技术开发区为X项目举行…
+    if host and len(name) - host.end() >= 4:
+        name, ns = name[host.end() :], ns + host.end()
     lead = _NAME_LEAD.match(name)
     if lead:
         name, ns = name[lead.end() :], ns + lead.end()
     name = name.strip("“”")
     if len(name) < 4 or _GENERIC.match(name) or _GROUP_NAME.search(name):
         return None
+    if re.match(r"(?:这一|这个|该|此)(?:产业园|项目|基地|园区|工程)$", name):
+        return None  # an anaphor: bound through the sentence before (_bind_subject)
     ns = text.find(name, ns)
     return name, ns, ns + len(name)
 

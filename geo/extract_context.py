@@ -136,8 +136,8 @@ def article_context(doc) -> Context:
     home = _home(text)
     zones = [z for z in doc.zones if z.start < head_end]
     zone = doc.title_zone.name if doc.title_zone is not None else None
-    if zone is None and zones and len({_key(z.name) for z in zones}) == 1:
-        zone = zones[0].name
+    if zone is None and not places and zones and len({_key(z.name) for z in zones}) == 1:
+        zone = zones[0].name  # the opening names one zone and no county or city
     settled = _shanxi(places) if places else None
     if settled is None and not places and home is not None:
         settled = (home, lookup_city(home)) if home.level == "county" else (None, home)

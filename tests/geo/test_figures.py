@@ -329,3 +329,14 @@ def test_count_and_kind_in_other_orders(gazetteer, text, kind, count, amount):
     assert (figure["kind"], figure["projects"]) == (kind, count)
     assert figure["investment_cny"] == round(amount * YI)
     assert figure["adcode"] == "140725"
+
+
+def test_anaphor_binds_to_the_project_named_before():
+    ex = extract(
+        "5月31日，原平经济技术开发区为年产50万吨复合材料项目暨精细化工产业园项目举行开工奠基。\n"
+        "据悉，这一产业园计划投资39亿元，占地约1350亩。",
+        DAY,
+    )
+    (project,) = ex.projects
+    assert project.name == "年产50万吨复合材料项目暨精细化工产业园项目"
+    assert project.investment_cny == 39 * YI and project.zone_name == "原平经济技术开发区"
