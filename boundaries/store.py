@@ -6,12 +6,13 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
-
-import geopandas as gpd
-import shapely
+from typing import TYPE_CHECKING, NamedTuple
 
 from boundaries.errors import AtlasError, UnknownPlaceError
+
+if TYPE_CHECKING:  # geopandas and shapely load only when geometry is asked for
+    import geopandas as gpd
+    import shapely
 
 DATA_DIR = Path(__file__).parent / "data"
 LEVELS = ("province", "city", "county")
@@ -57,6 +58,9 @@ def layer_path(level: str, resolution: str = "web") -> Path:
 
 @cache
 def _frame(level: str, resolution: str) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import shapely
+
     collection = json.loads(layer_path(level, resolution).read_text(encoding="utf-8"))
     rows = [f["properties"] for f in collection["features"]]
     geometry = [shapely.from_geojson(json.dumps(f["geometry"])) for f in collection["features"]]
@@ -82,19 +86,23 @@ def load(level: str, resolution: str = "web") -> gpd.GeoDataFrame:
 
 @cache
 def _units() -> dict[str, Unit]:
+    """Units from the properties of the web layers: plain JSON, no geometry library (so the
+    extractor, which needs names and seats only, never imports geopandas)."""
     result = {}
     for level in LEVELS:
-        for row in _frame(level, "web").itertuples():
-            result[row.adcode] = Unit(
-                adcode=row.adcode,
-                name=row.name,
-                short_name=row.short_name,
-                name_en=row.name_en,
-                level=row.level,
-                parent_adcode=row.parent_adcode,
-                area_km2=row.area_km2,
-                label_point=(row.label_lon, row.label_lat),
-                seat_point=(row.seat_lon, row.seat_lat),
+        collection = json.loads(layer_path(level, "web").read_text(encoding="utf-8"))
+        rows = sorted((f["properties"] for f in collection["features"]), key=lambda r: r["adcode"])
+        for row in rows:
+            result[row["adcode"]] = Unit(
+                adcode=row["adcode"],
+                name=row["name"],
+                short_name=row["short_name"],
+                name_en=row["name_en"],
+                level=row["level"],
+                parent_adcode=row["parent_adcode"],
+                area_km2=row["area_km2"],
+                label_point=(row["label_lon"], row["label_lat"]),
+                seat_point=(row["seat_lon"], row["seat_lat"]),
             )
     return result
 
@@ -114,6 +122,8 @@ def unit(adcode: str) -> Unit:
 
 @cache
 def _county_index() -> tuple[shapely.STRtree, list[str]]:
+    import shapely
+
     frame = _frame("county", "full")
     return shapely.STRtree(frame.geometry.to_numpy()), list(frame["adcode"])
 
@@ -123,6 +133,8 @@ def locate(lon: float, lat: float) -> Location | None:
 
     Uses the full-resolution layer; a point on a shared border goes to the lower adcode.
     """
+    import shapely
+
     tree, codes = _county_index()
     hits = tree.query(shapely.Point(lon, lat), predicate="intersects")
     if len(hits) == 0:

@@ -155,8 +155,12 @@ def _batch_totals(rows: pd.DataFrame, column: str, kind: str) -> dict[str, float
     """One figure per place and round; ``all`` falls back to the sum of the three batches.
 
     The three batches of a round add up to its stated total, so summing them is safe; a
-    place that reports an ``all`` row is never summed again on top of it.
+    place that reports an ``all`` row is never summed again on top of it. Only round figures
+    are summed: a year-to-date, cumulative or pipeline figure spans other periods (it would
+    count a round twice), so it never enters a round metric.
     """
+    if "period_type" in rows:
+        rows = rows[rows["period_type"].isna() | (rows["period_type"] == "round")]
     out: dict[tuple[str, str], float] = {}
     for (adcode, round_date), group in rows.groupby(["adcode", "round_date"]):
         values = {k: v for k, v in zip(group["kind"], group[column], strict=True) if v is not None}

@@ -18,7 +18,7 @@ from geo.money import parse_cn_int
 
 _N = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE = re.compile(
-    r"(?P<year>(?:19|20)\d{2}|今年|去年|明年|前年)?年?"
+    r"(?P<year>(?:19|20)\d{2}|[一二][〇○零一二三四五六七八九]{3}|今年|去年|明年|前年)?年?"
     r"(?:(?P<month>" + _N + r")月(?:份)?(?:(?P<day>" + _N + r")[日号])?)"
 )
 """A day or month expression, optionally with a year (absolute or relative)."""
@@ -54,6 +54,8 @@ def _int(text: str | None) -> int | None:
 def _year(token: str | None, published: date | None, context_year: int | None) -> int | None:
     if token and token.isdigit():
         return int(token)
+    if token and len(token) == 4 and token not in _RELATIVE_YEAR:  # 二〇二一
+        return parse_cn_int(token.replace("○", "〇"))
     base = published.year if published else context_year
     if token in _RELATIVE_YEAR:
         return None if base is None else base + _RELATIVE_YEAR[token]

@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 
 from geo.dates import detect_published
 from geo.extract_batches import BatchFigure, check_sums, find_batches
-from geo.extract_common import Document, classify
+from geo.extract_common import Document, classify, heading_place
 from geo.extract_places import lookup, place_pattern
 from geo.extract_zones import ZoneMention, zone_key
+from geo.money import Amount
+from geo.rules import mapping, words
 from geo.text import normalise
 
 __all__ = [
@@ -41,6 +44,7 @@ _AFTER = [  # 36亿元的X项目 / 7.5亿元建设的X产业园: a name ending i
     re.compile(_AFTER_LEAD + r"(?P<name>" + _NAME_CHARS + r"{2,60}?项目)"),
     re.compile(_AFTER_LEAD + r"(?P<name>" + _NAME_CHARS + r"{2,60}?(?:产业园|基地|工程|生产线))"),
 ]
+_HEADS = r"(?:项目|产业园区|产业园|基地|工程|生产线)"
 # "投资25亿元建设年产10GW电池组件项目；": the verb's object, up to the end of its clause. Only
 # project-like heads: "拟投资10亿元建设算力中心" names a facility, not a project.
 _VERB_OBJECT = re.compile(
@@ -48,15 +52,19 @@ _VERB_OBJECT = re.compile(
     + _NAME_CHARS
     + r"{2,40}?(?:项目|产业园|基地|工程|生产线))(?=[，。；、,;\n]|$)"
 )
-_BEFORE = re.compile(r"(?P<name>" + _NAME_CHARS + r"{2,60}项目)”?[，,（(]?$")
+# "X项目，总投资…", "X项目（投资20亿元）", "X项目的基础投资为…", "龙芯信创产业园区投资10亿多元"
+_BEFORE = re.compile(
+    r"(?P<name>" + _NAME_CHARS + r"{2,60}(?:项目|工程))”?(?:的|[，,（(])?$"
+    r"|(?P<park>" + _NAME_CHARS + r"{2,40}(?:产业园区|产业园|基地|生产线))$"
+)
 _NAME_LEAD = re.compile(
-    r"^(?:[一二三四五六七八九十]是|此次|其中|据悉|据了解|另外|同时|以及|还有|其|该|这个|由|和|及|与|有"
-    r"|新建|建设|实施|推进|加快|引进|包括|重点推进|全力推进)+"
+    "^(?:" + "|".join(map(re.escape, sorted(words("name_leads"), key=len, reverse=True))) + ")+"
 )
 _COMPANY_IN_NAME = re.compile(r".{2,30}?(?:股份有限公司|有限责任公司|有限公司|公司|集团)")
 _GENERIC = re.compile(
-    r"^(?:.{0,4}(?:类|批))?(?:签约|开工|投产|重点|重大|建设|在建|新建|续建|招商|储备|产业|工业"
-    r"|基础设施|转型|省级|市级|一批|这些|各类|上述|相关|多个|全部)*(?:[一二三四五六七八九]期)?项目$"
+    r"^(?:.{0,4}(?:类|批))?(?:"
+    + "|".join(map(re.escape, sorted(words("generic_words"), key=len, reverse=True)))
+    + r")*(?:[一二三四五六七八九]期)?(?:项目|工程)$"
 )
 _GROUP_NAME = re.compile(r"(\d+|[一二两三四五六七八九十]+)个")
 _COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团)")
@@ -66,36 +74,8 @@ _CAPACITY = re.compile(
     r"年产(?:能)?[\u4e00-\u9fff]{0,6}?\d+(?:\.\d+)?(?:万|亿)?(?:吨|件|套|台|辆|枚|片|平方米|千瓦|千瓦时|GW|MW|GWh)"
     r"|\d+(?:\.\d+)?(?:MW|GW|MWh|GWh|万千瓦)(?:/\d+(?:\.\d+)?(?:MWh|GWh))?"
 )
-_STAGES = [
-    ("建成投产", "in_production"),
-    ("建成投运", "in_production"),
-    ("主体完工", "under_construction"),  # the shell is up, the project is not finished
-    ("主体竣工", "under_construction"),
-    ("封顶", "under_construction"),
-    ("施工", "under_construction"),  # 主体施工, 设备基础施工 (not 施工图)
-    ("安装", "under_construction"),  # 设备安装调试, 设备已进场安装
-    ("竣工投产", "in_production"),
-    ("即将投产", "under_construction"),
-    ("加快建设", "under_construction"),
-    ("正在建设", "under_construction"),
-    ("加紧建设", "under_construction"),
-    ("在建", "under_construction"),
-    ("建设中", "under_construction"),
-    ("签约", "signed"),
-    ("签订", "signed"),
-    ("签署", "signed"),
-    ("开工", "started"),
-    ("开建", "started"),
-    ("动工", "started"),
-    ("奠基", "started"),
-    ("投产", "in_production"),
-    ("达产", "in_production"),
-    ("投运", "in_production"),
-    ("并网", "in_production"),
-    ("竣工", "completed"),
-    ("建成", "completed"),
-    ("完工", "completed"),
-]
+# (word, stage): geo/rules/stage_verbs.csv; longest first so 建成投产 wins over 建成.
+_STAGES = sorted(mapping("stage_verbs", "stage").items(), key=lambda kv: -len(kv[0]))
 _STAGE_RE = re.compile("|".join(w for w, _ in _STAGES))
 _LIST_HEAD = re.compile(
     r"(?P<verb>签约|开工|投产|竣工)(?:的)?(?:重点|重大)?项目(?:主要)?(?:(?:有|包括|为|是)[：:]|中[，,])"
@@ -124,18 +104,22 @@ class ProjectMention:
     span: tuple[int, int]
     amount_span: tuple[int, int]
     qualifier: str | None = None
+    place_method: str | None = None
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
 class Fact:
-    """A money figure that is not a project's investment: ``kind`` output, credit, annual_plan,
-    cumulative_investment, investment_aggregate, subsidy, revenue, tax, profit, contract, fund,
-    trade, investment (an amount tied to no project) or other; ``value_cny`` integer yuan."""
+    """A figure that is not a project's investment nor an aggregate figure: ``kind`` output,
+    tax, credit, subsidy, annual_plan, spend_to_date, percentage, other - or investment for
+    an investment amount tied to no project or group (``evidence`` says why); ``value_cny``
+    integer yuan (None for a percentage)."""
 
     kind: str
-    value_cny: int
+    value_cny: int | None
     text: str
     span: tuple[int, int]
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +130,31 @@ class Extraction:
     facts: tuple[Fact, ...]
     warnings: tuple[str, ...] = field(default=())
     date: str | None = None
+
+
+_PERCENT = re.compile(r"\d+(?:\.\d+)?(?:%|个百分点)")
+
+
+def _batch_figure(b, norm) -> BatchFigure:
+    span = norm.span(b.start, max(b.end, b.start + 1))
+    return BatchFigure(
+        b.scope,
+        b.place,
+        b.kind,
+        b.projects,
+        b.investment,
+        b.output,
+        b.date,
+        span,
+        period_type=b.period_type,
+        period_start=b.period_start,
+        period_end=b.period_end,
+        period_label=b.period_label,
+        place_method=b.place_method,
+        evidence=b.evidence,
+        count_span=norm.span(*b.count_span) if b.count_span else None,
+        amount_span=norm.span(*b.amount_span) if b.amount_span else None,
+    )
 
 
 CHUNK_CHARS = 100_000
@@ -164,29 +173,30 @@ def extract(text: str, published: date | None = None) -> Extraction:
         ZoneMention(z.name, z.type, norm.span(z.start, z.end), z.place, z.parent) for z in doc.zones
     )
     projects, used = _projects(doc)
-    raw_batches, batch_amounts = find_batches(doc)
+    raw_batches, batch_amounts, parts = find_batches(doc, used)
     used |= batch_amounts
-    batches = tuple(
-        BatchFigure(
-            b.scope,
-            b.place,
-            b.kind,
-            b.projects,
-            b.investment,
-            b.output,
-            b.date,
-            norm.span(b.start, max(b.end, b.start + 1)),
-            b.period,
-        )
-        for b in raw_batches
-    )
+    batches = tuple(_batch_figure(b, norm) for b in raw_batches)
+    part_of = {p.amount_start: p.evidence for p in parts}
     facts = []
     for amount in doc.amounts:
-        if amount.span[0] in used:
+        if amount.span[0] in used and amount.span[0] not in part_of:
             continue
         sent = doc.sentence_at(amount.span[0])
-        kind = classify(doc.text, amount, sent.start).kind
-        facts.append(Fact(kind, amount.value_cny, amount.text, norm.span(*amount.span)))
+        c = classify(doc.text, amount, sent.start)
+        if amount.span[0] in part_of:
+            evidence = part_of[amount.span[0]]
+        elif c.kind == "investment":
+            evidence = f"{c.keyword} before it, but no project or group of projects is named for it"
+        elif c.keyword:
+            evidence = f"{c.keyword} before it: {c.kind}"
+        else:
+            evidence = "no money word before it"
+        facts.append(Fact(c.kind, amount.value_cny, amount.text, norm.span(*amount.span), evidence))
+    for mo in _PERCENT.finditer(doc.text):
+        facts.append(
+            Fact("percentage", None, mo.group(0), norm.span(*mo.span()), "a share or a rate")
+        )
+    facts.sort(key=lambda f: f.span)
     final = tuple(
         ProjectMention(
             **{**p.__dict__, "span": norm.span(*p.span), "amount_span": norm.span(*p.amount_span)}
@@ -230,7 +240,9 @@ def _extract_chunked(text: str, published: date | None) -> Extraction:
             for x in p.projects
         ),
         batches=tuple(
-            moved(b, o, "span") for p, o in zip(parts, offsets, strict=False) for b in p.batches
+            moved(b, o, *[f for f in ("span", "count_span", "amount_span") if getattr(b, f)])
+            for p, o in zip(parts, offsets, strict=False)
+            for b in p.batches
         ),
         facts=tuple(
             moved(f, o, "span") for p, o in zip(parts, offsets, strict=False) for f in p.facts
@@ -257,9 +269,13 @@ def _projects(doc: Document) -> tuple[list[ProjectMention], set[int]]:
         c = classify(text, amount, sent.start)
         if c.kind != "investment":
             continue
+        if _COUNT_AFTER.match(text, amount.span[1]):
+            continue  # 总投资56.8亿元的32个项目: a group's amount (an aggregate figure)
         found = _bind_name(doc, c.keyword_start, amount.span[1], sent.start, sent.end)
-        if found is None and c.keyword in _TOTAL_KEYWORDS:
+        how = "name bound to the amount"
+        if found is None and (c.keyword in _TOTAL_KEYWORDS or c.keyword == "投资"):
             found = _bind_subject(doc, c.keyword_start, sent.start)
+            how = "the one project named before the amount"
         if found is None:
             continue
         name, ns, ne = found
@@ -269,16 +285,9 @@ def _projects(doc: Document) -> tuple[list[ProjectMention], set[int]]:
         seen.add((name, amount.value_cny))
         used.add(amount.span[0])
         first = min(ns, c.keyword_start)
-        # Zones written between a name and its amount count as before it (X项目位于Y区，总投资…)
-        zone_pos = max(first, min(c.keyword_start, sent.end))
-        settled = _settled(doc, max(ne, amount.span[1]), sent.end)
-        if doc.zones_in(sent.start, zone_pos) or settled is None:
-            zone = _zone_for(doc, name, zone_pos, sent)
-            place = _name_place(name) or _place_for(doc, first, sent, zone)
-        elif settled[0] == "zone":
-            zone, place = settled[1], _name_place(name)
-        else:
-            zone, place = None, settled[1]
+        zone, place, method = _project_place(
+            doc, name, ns, ne, first, c.keyword_start, amount, sent
+        )
         out.append(
             ProjectMention(
                 name=name,
@@ -293,9 +302,142 @@ def _projects(doc: Document) -> tuple[list[ProjectMention], set[int]]:
                 span=(ns, ne),
                 amount_span=amount.span,
                 qualifier=amount.qualifier,
+                place_method=method,
+                evidence=f"{c.keyword} before the amount: investment; {how}; place by {method}",
             )
         )
+    out += _table_projects(doc, {(p.name, p.investment_cny) for p in out})
     return _companies_from_next_sentence(doc, out), used
+
+
+_UNIT_COLUMN = re.compile(
+    r"(?P<word>总投资|计划总投资|投资总额|投资额)[（(](?P<unit>亿元|万元)[)）]"
+)
+_TABLE_KIND = re.compile(r"(签约|开工|投产)一批")
+
+
+def _table_projects(doc: Document, seen: set) -> list[ProjectMention]:
+    """Projects of a table flattened into text: a header row naming 项目名称 and a
+    总投资（亿元） column, then one row per project. The number in that column (no 元 of its
+    own: the header gives the unit) is the project's investment; 年度计划投资 columns are not."""
+    text = doc.text
+    out: list[ProjectMention] = []
+    for p_index, (ps, pe) in enumerate(doc.paragraphs):
+        header = text[ps:pe].split(" ")
+        if len(header) < 3 or not any("名称" in h or h.endswith("项目") for h in header):
+            continue
+        money = [i for i, h in enumerate(header) if _UNIT_COLUMN.fullmatch(h)]
+        if len(money) != 1:
+            continue
+        col, unit = money[0], _UNIT_COLUMN.fullmatch(header[money[0]]).group("unit")
+        name_col = next(i for i, h in enumerate(header) if "名称" in h or h.endswith("项目"))
+        firm_col = next(
+            (i for i, h in enumerate(header) if re.search(r"单位|企业|公司|业主", h)), None
+        )
+        kinds = {m.group(1) for m in _TABLE_KIND.finditer(text, max(0, ps - 300), ps)}
+        stage = dict(_STAGES).get(kinds.pop()) if len(kinds) == 1 else None
+        for r_index in range(p_index + 1, len(doc.paragraphs)):
+            rs, re_ = doc.paragraphs[r_index]
+            fields = text[rs:re_].split(" ")
+            if len(fields) != len(header):
+                break
+            offsets = [rs + sum(len(f) + 1 for f in fields[:i]) for i in range(len(fields))]
+            value = _table_value(fields[col], unit)
+            name = fields[name_col]
+            if value is None or len(name) < 4 or (name, value) in seen:
+                continue
+            seen.add((name, value))
+            ns, ne = offsets[name_col], offsets[name_col] + len(name)
+            amount_span = (offsets[col], offsets[col] + len(fields[col]))
+            sent = doc.sentence_at(rs)
+            zone, place, method = _project_place(
+                doc, name, ns, ne, ns, ne, Amount(value, fields[col], amount_span), sent
+            )
+            company = fields[firm_col] if firm_col is not None else None
+            out.append(
+                ProjectMention(
+                    name=name,
+                    company=company if company and _COMPANY.fullmatch(company) else None,
+                    zone_name=zone,
+                    investment_cny=value,
+                    investment_text=fields[col] + unit,
+                    capacity=_capacity(name, ""),
+                    stage=stage,
+                    date=None,
+                    place_name=place,
+                    span=(ns, ne),
+                    amount_span=amount_span,
+                    place_method=method,
+                    evidence=f"table column {header[col]}: investment; place by {method}",
+                )
+            )
+    return out
+
+
+def _table_value(field: str, unit: str) -> int | None:
+    if not re.fullmatch(r"\d+(?:\.\d+)?", field):
+        return None
+    return int(Decimal(field) * (100_000_000 if unit == "亿元" else 10_000))
+
+
+_COUNT_AFTER = re.compile(r"的?(?:共)?[\d一二两三四五六七八九十百]+[个项宗]")
+
+
+def _project_place(doc: Document, name, ns, ne, first, kw_start, amount, sent):
+    """(zone, place, method): a zone written with the project, 落户/选址/位于 after it, a place
+    in its name or sentence, else the article's context. Never a Shanxi place for a project
+    named with another province (黑龙江省…, 新疆…)."""
+    # Zones written between a name and its amount count as before it (X项目位于Y区，总投资…)
+    zone_pos = max(first, min(kw_start, sent.end))
+    settled = _settled(doc, max(ne, amount.span[1]), sent.end)
+    if settled is None and ne < kw_start:
+        settled = _settled(doc, ne, kw_start)
+    foreign = _foreign(doc, ns, ne, sent.start)
+    if doc.zones_in(sent.start, zone_pos) or settled is None:
+        zone = _zone_for(doc, name, zone_pos, sent)
+        in_name = _name_place(name)
+        if in_name:
+            return zone, in_name, "name"
+        place = None if foreign else _place_for(doc, first, sent, zone)
+        if place:
+            return zone, place, "text"
+        if zone:
+            return zone, None, "zone"
+    elif settled[0] == "zone":
+        return settled[1], _name_place(name), "settled"
+    else:
+        return None, settled[1], "settled"
+    if foreign:
+        return None, None, "foreign"
+    heading = heading_place(doc, sent.paragraph)
+    if heading is not None:
+        return None, heading.full, "heading"
+    ctx = doc.context
+    if ctx.foreign:
+        return None, None, "none"
+    if ctx.zone is not None:
+        return ctx.zone, None, "article_context"
+    if ctx.place is None:
+        return None, None, "none"
+    return None, ctx.place.full, "article_context"
+
+
+_BRAND_ORIGINS = frozenset({"北京", "上海", "天津", "重庆", "深圳", "广州", "杭州", "武汉"})
+
+
+def _foreign(doc: Document, ns: int, ne: int, s_start: int) -> str | None:
+    """Another province's unit written in full, or a province's name, in the project's name
+    or its clause ("新疆哈密…光伏项目", "黑龙江省大庆市大同区…"); short city names that
+    lead company names (深圳创普斯, 北京峰智) are brand origins, not places."""
+    text = doc.text
+    start = max(s_start, text.rfind("，", s_start, ns) + 1)
+    for pos, place in doc.foreign_in(start, ne):
+        written = text[pos : pos + len(place.name)]
+        if written in _BRAND_ORIGINS:
+            continue
+        if place.level == "province" or written == place.full:
+            return place.full
+    return None
 
 
 _NEXT_COMPANY = re.compile(
@@ -332,9 +474,22 @@ def _companies_from_next_sentence(
     return out
 
 
+# A group of projects in the stretch (签约项目30个, 33个重点项目, 一批): not one project.
+_GROUP_IN = re.compile(
+    r"[\d一二两三四五六七八九十]+[个项宗][^，。；]{0,6}项目"
+    r"|项目[^，。；]{0,6}?[\d一二两三四五六七八九十]+[个项宗](?![\u4e00-\u9fff])|一批"
+)
 _SUBJECT = re.compile(r"(?:^|(?P<comma>[，,]))(?P<subject>(?:该|此|这个)?项目(?:的)?)?$")
+# "据悉，这一产业园计划投资39亿元": an anaphor for the project named in the sentence before
+# (the last one of the paragraph before when it opens its paragraph).
+_ANAPHOR = re.compile(
+    r"(?:^|[，,])(?:据悉|据了解|目前)?[，,]?(?P<subject>(?:这一|这个|该|此)(?:产业园|项目|基地|园区|工程))(?:的)?$"
+)
 _TOTAL_KEYWORDS = {"总投资", "计划总投资", "投资总额", "总投资额", "计划投资"}
-_CANDIDATE = re.compile(r"[^，。；：！？、,;:!?\n（(]{2,60}?项目")
+# A name ends at 项目, unless 项目 only qualifies what follows (项目建设攻坚, 项目谋划).
+_CANDIDATE = re.compile(
+    r"[^，。；：！？、,;:!?\n（(]{2,60}?项目(?!建设|攻坚|谋划|推进|工作|管理|审批|服务|观摩|招商|储备)"
+)
 
 
 def _bind_subject(doc: Document, kw_start: int, s_start: int):
@@ -343,26 +498,35 @@ def _bind_subject(doc: Document, kw_start: int, s_start: int):
     该项目总投资12亿元". Only when that stretch names exactly one project and no amount or
     count (签约项目30个，总投资45亿元 is a group, not a project)."""
     text = doc.text
-    mo = _SUBJECT.search(text[s_start:kw_start])
+    anaphor = _ANAPHOR.search(text[s_start:kw_start])
+    mo = anaphor or _SUBJECT.search(text[s_start:kw_start])
     if mo is None:
         return None
-    if mo.group("comma"):
+    if anaphor is None and mo.group("comma"):
         lo, hi = s_start, s_start + mo.start()
     elif mo.group("subject"):  # 该项目 opens the sentence: the project of the sentence before
         prev = doc.sentence_at(s_start - 1) if s_start > 0 else None
-        if prev is None or prev.paragraph != doc.sentence_at(s_start).paragraph:
+        here = doc.sentence_at(s_start).paragraph
+        opens = s_start == doc.paragraphs[here][0]
+        if prev is None or (prev.paragraph != here and not (anaphor and opens)):
             return None
         lo, hi = prev.start, prev.end
     else:
         return None
     lo = max(lo, text.rfind("：", lo, hi) + 1)  # 重点抓好以下项目：一是X项目，项目总投资…
-    if re.search(r"\d+个|一批", text[lo:hi]) or doc.has_amount(lo, hi):
+    if _GROUP_IN.search(text, lo, hi) or doc.has_amount(lo, hi):
         return None
     names = []
     for cand in _CANDIDATE.finditer(text, lo, hi):
         found = _clean_name(text, cand.group(0), cand.start())
         if found is not None:
+            if names and re.fullmatch(r"[暨及]“?", text[names[-1][2] : found[1]]):  # A暨B: one
+                names[-1] = (text[names[-1][1] : found[2]], names[-1][1], found[2])
+                continue
             names.append(found)
+    if anaphor is not None and len(names) > 1:
+        head = anaphor.group("subject")[-3:].lstrip("这一个该此")
+        names = [n for n in names if head in n[0]][-1:]
     if len(names) != 1 or (not mo.group("subject") and len(names[0][0]) < 6):
         return None
     return names[0]
@@ -384,7 +548,8 @@ def _bind_name(doc: Document, kw_start: int, amount_end: int, s_start: int, s_en
         mo = _BEFORE.search(text, max(s_start, kw_start - 64), kw_start)
         if mo is None:
             return None
-        return _clean_name(text, mo.group("name"), mo.start("name"))
+        key = "name" if mo.group("name") else "park"
+        return _clean_name(text, mo.group(key), mo.start(key))
     return _clean_name(text, mo.group("name"), mo.start("name"), cut=False)
 
 
@@ -398,12 +563,17 @@ def _clean_name(text: str, name: str, ns: int, cut: bool = True):
         company = _COMPANY_IN_NAME.match(name)
         if company and len(name) - company.end() >= 4:
             name, ns = name[company.end() :], ns + company.end()
+    host = re.match(r".{2,30}?(?:区|县|市)(?:为|在)", name)  # 原平经济技术开发区为X项目举行…
+    if host and len(name) - host.end() >= 4:
+        name, ns = name[host.end() :], ns + host.end()
     lead = _NAME_LEAD.match(name)
     if lead:
         name, ns = name[lead.end() :], ns + lead.end()
     name = name.strip("“”")
     if len(name) < 4 or _GENERIC.match(name) or _GROUP_NAME.search(name):
         return None
+    if re.match(r"(?:这一|这个|该|此)(?:产业园|项目|基地|园区|工程)$", name):
+        return None  # an anaphor: bound through the sentence before (_bind_subject)
     ns = text.find(name, ns)
     return name, ns, ns + len(name)
 
@@ -564,6 +734,8 @@ def _stage(doc: Document, name: str, s_start: int, s_end: int, name_end: int) ->
 
 
 _ROUND_VERB = re.compile(r"签约|开工|投产")
+# "其中，…" / "主要包括：…": the items of the figure stated in the sentence before.
+_PARTS_OPEN = re.compile(r"其中|主要包括|主要有|包括|分别是|分别为|具体是")
 
 
 def _stage_of_whole(doc: Document, sent) -> str | None:
@@ -572,7 +744,7 @@ def _stage_of_whole(doc: Document, sent) -> str | None:
     exactly one of 签约/开工/投产 ("…集中签约仪式，共签约项目7个，总投资42.5亿元。")."""
     text = doc.text
     ps, _ = doc.paragraphs[sent.paragraph]
-    if not text.startswith("其中", sent.start) or sent.start == 0:
+    if not _PARTS_OPEN.match(text, sent.start) or sent.start == 0:
         return None
     prev = doc.sentence_at(sent.start - 1)
     if prev.paragraph != sent.paragraph and sent.start != ps:
@@ -599,6 +771,8 @@ def _stage_in(text: str, start: int, end: int, anchor: int) -> str | None:
                 continue
             if text.startswith(("后", "筹备", "准备", "率", "图"), mo.end()):
                 continue
+            if "后" in text[mo.end() : mo.end() + 3]:
+                continue  # 建成投用后: a future condition
         distance = abs(mo.start() - anchor)
         if best is None or distance < best[0]:
             best = (distance, dict(_STAGES)[word])

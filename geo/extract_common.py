@@ -13,71 +13,21 @@ from geo.dates import find_dates
 from geo.extract_places import Place, lookup, place_pattern
 from geo.extract_zones import _Raw, find_zones, zone_key
 from geo.money import Amount, find_amounts
+from geo.rules import mapping
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 MAX_SENTENCE = 400  # characters; real sentences in this genre stay well below
 
-# The nearest keyword before an amount decides what the amount is. Longest alternatives first.
-_KEYWORDS = re.compile(
-    r"年度计划投资|年度投资|计划总投资|总投资额|投资总额|总投资|签约投资|签约金额|累计完成投资|完成投资"
-    r"|累计投资|已完成投资|工业投资|固定资产投资|技改投资|新增投资|计划投资|投资额|投资"
-    r"|年产值|新增产值|产值|增加值|营业收入|营收|收入|销售额|销售|利税|税收|利润|授信|贷款|融资|基金"
-    r"|技改资金|专项资金|资金|奖励|补助|补贴|合同金额|中标|金额|出口|进出口|交易额|总额"
-)
-_KEYWORD_KIND = {
-    "年度计划投资": "annual_plan",
-    "年度投资": "annual_plan",
-    "计划投资": "annual_plan",
-    "累计完成投资": "cumulative_investment",
-    "完成投资": "cumulative_investment",
-    "累计投资": "cumulative_investment",
-    "已完成投资": "cumulative_investment",
-    "工业投资": "investment_aggregate",
-    "固定资产投资": "investment_aggregate",
-    "技改投资": "investment_aggregate",
-    "新增投资": "investment_aggregate",
-    "年产值": "output",
-    "新增产值": "output",
-    "产值": "output",
-    "增加值": "output",
-    "营业收入": "revenue",
-    "营收": "revenue",
-    "收入": "revenue",
-    "销售额": "revenue",
-    "销售": "revenue",
-    "利税": "tax",
-    "税收": "tax",
-    "利润": "profit",
-    "授信": "credit",
-    "贷款": "credit",
-    "融资": "credit",
-    "基金": "fund",
-    "技改资金": "subsidy",
-    "专项资金": "subsidy",
-    "资金": "subsidy",
-    "奖励": "subsidy",
-    "补助": "subsidy",
-    "补贴": "subsidy",
-    "合同金额": "contract",
-    "中标": "contract",
-    "金额": "other",
-    "出口": "trade",
-    "进出口": "trade",
-    "交易额": "trade",
-    "总额": "other",
-}
-INVESTMENT_KEYWORDS = {
-    "计划总投资",
-    "总投资额",
-    "投资总额",
-    "总投资",
-    "签约投资",
-    "签约金额",
-    "投资额",
-    "投资",
-}
+# The nearest keyword before an amount decides what the amount is (geo/rules/money_words.csv:
+# word, kind, example). Longest alternatives first.
+_KEYWORD_KIND = mapping("money_words", "kind")
+_KEYWORDS = re.compile("|".join(map(re.escape, sorted(_KEYWORD_KIND, key=len, reverse=True))))
+INVESTMENT_KEYWORDS = {w for w, k in _KEYWORD_KIND.items() if k == "investment"}
+FACT_KINDS = ("output", "tax", "credit", "subsidy", "annual_plan", "spend_to_date", "other")
 # Between keyword and amount only short glue may stand ("总投资达", "预计完成" makes it spend).
-_GLUE = re.compile(r"^(?:约|达|为|共|超|近|逾|预计|计划|合计|共计|突破|高达|是)*$")
+_GLUE = re.compile(
+    r"^(?:约|达|为|共|超|近|逾|预计|计划|合计|共计|突破|高达|是|规模|达到|可达|可|实现|分别为)*$"
+)
 
 
 # "X项目计划投资2亿元" / "…项目，项目计划投资2亿元" is one project's planned total; "重点项目计划
@@ -86,6 +36,9 @@ _PROJECT_PLAN = re.compile(
     r"(?<!重点)(?<!重大)(?<!在建)(?<!新建)(?<!续建)(?<!产业)(?<!工业)(?<!签约)(?<!开工)(?<!投产)"
     r"(?<!储备)(?<![区市县省年度个批类部有])项目(?:的)?$"
 )
+
+# "这一产业园计划投资39亿元": the project named before, not a yearly plan.
+_ANAPHOR_PLAN = re.compile(r"(?:这一|该|这个|此)(?:产业园|项目|基地|园区|工程)$")
 
 # A bare zone word referring back to the zone the article is about.
 _ZONE_ANAPHOR = re.compile(
@@ -120,11 +73,12 @@ def classify(text: str, amount: Amount, floor: int) -> Classified:
     glue = text[best.end() : start]
     word = best.group(0)
     if "完成" in glue or "累计" in text[max(floor, best.start() - 4) : best.start()]:
-        return Classified(amount, "cumulative_investment", word, best.start())
+        return Classified(amount, "spend_to_date", word, best.start())
     if not _GLUE.match(glue):
         return Classified(amount, "other", word, best.start())
-    if word == "计划投资" and _PROJECT_PLAN.search(
-        text, max(floor, best.start() - 12), best.start()
+    if word == "计划投资" and (
+        _PROJECT_PLAN.search(text, max(floor, best.start() - 12), best.start())
+        or _ANAPHOR_PLAN.search(text, max(floor, best.start() - 8), best.start())
     ):
         return Classified(amount, "investment", word, best.start())  # X项目计划投资2亿元
     if word in INVESTMENT_KEYWORDS:
@@ -183,6 +137,40 @@ class Document:
     def _amount_starts(self) -> list[int]:
         return [a.span[0] for a in self.amounts]
 
+    def amounts_in(self, start: int, end: int) -> list[Amount]:
+        """Amounts starting in [start, end), left to right (binary search)."""
+        i = bisect_left(self._amount_starts, start)
+        j = bisect_left(self._amount_starts, end, i)
+        return self.amounts[i:j]
+
+    @cached_property
+    def context(self):
+        """What the article is about (see :mod:`geo.extract_context`)."""
+        from geo.extract_context import article_context
+
+        return article_context(self)
+
+    @cached_property
+    def event_date(self) -> str | None:
+        """The day of the article's event: the first dated sentence that names a round or a
+        concentrated signing/start, else the first full date of the opening paragraphs."""
+        first = None
+        for s in self.sentences:
+            chunk = self.text[s.start : s.end]
+            for ref, offset in self.dates_in(s.start, s.end):
+                if ref.precision != "day" or "月" not in ref.text:
+                    continue  # 2022-03-04 in a source line stamps the page, not the event
+                at = offset + ref.span[1]
+                if re.match(r"\s*\d{1,2}:\d{2}", self.text[at : at + 8]):
+                    continue  # 2020年10月28日11:10: a page stamp
+                if re.search(r"三个一批|集中|仪式|活动|签约|开工|投产", chunk):
+                    return ref.iso
+                first = first or ref.iso
+        return first
+
+    def dates_in_sentence(self, sent: Sentence) -> bool:
+        return any(ref.precision == "day" for ref, _ in self.dates_in(sent.start, sent.end))
+
     def has_amount(self, start: int, end: int) -> bool:
         """Does an amount start in [start, end)? (binary search: no scan per lookup)"""
         i = bisect_left(self._amount_starts, start)
@@ -215,15 +203,47 @@ class Document:
     def places_in(self, start: int, end: int, levels: tuple[str, ...]) -> list[tuple[int, Place]]:
         """Shanxi places (by level) written in [start, end), not as part of a zone name."""
         out = []
-        for mo in place_pattern().finditer(self.text, start, end):
+        foreign_end = -1
+        for mo in place_pattern().finditer(self.text, max(0, start - 12), end):
             place = lookup(mo.group(0))
-            if place is None or place.level not in levels or place.adcode is None:
+            if place is not None and place.adcode is None:
+                foreign_end = mo.end()  # 黑龙江省大庆市 + 大同区: that province's unit
+            if mo.start() < start:
                 continue
+            if place is None or place.level not in levels:
+                continue
+            if place.adcode is None:
+                continue
+            if foreign_end == mo.start() or _other_unit(self.text, mo, place):
+                continue
+            if self._in_dateline(mo.start()):
+                continue  # 本报太原3月1日电: where the reporter filed, not where the news is
             if self.inside_zone(mo.start()) or _in_company(self.text, mo.end()):
                 continue
             if _PUBLISHER.match(self.text, mo.end()):
                 continue  # 临汾日报讯: the paper, not where the news happens
             out.append((mo.start(), place))
+        return out
+
+    @cached_property
+    def _datelines(self) -> list[tuple[int, int]]:
+        return [mo.span() for mo in _DATELINE.finditer(self.text)]
+
+    def _in_dateline(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self._datelines)
+
+    def foreign_in(self, start: int, end: int) -> list[tuple[int, Place]]:
+        """Places of other provinces written in [start, end) (names only, never placed)."""
+        out = []
+        for mo in place_pattern().finditer(self.text, start, end):
+            place = lookup(mo.group(0))
+            if place is None or self.inside_zone(mo.start()):
+                continue
+            if place.adcode is None:
+                out.append((mo.start(), place))
+            elif _other_unit(self.text, mo, place):  # 大同区: not Shanxi's 大同市
+                name = mo.group(0) + self.text[mo.end()]
+                out.append((mo.start(), Place(name, name, "county", None, None)))
         return out
 
     def zone_context(self, sent: Sentence, pos: int) -> str | None:
@@ -279,7 +299,7 @@ class Document:
         headline = None
         for ps, pe in self.paragraphs[:4]:
             line = self.text[ps:pe]
-            if len(line) > 40 or "。" in line:
+            if len(line) > 60 or "。" in line:
                 break
             zones = self.zones_in(ps, pe)
             if zones:
@@ -298,9 +318,14 @@ class Document:
         year_mo = re.search(r"((?:19|20)\d{2})年(?!以来)", chunk)
         year = int(year_mo.group(1)) if year_mo else None
         for ref in find_dates(chunk, self.published, year):
+            if self._datelines and self._in_dateline(start + ref.span[0]):
+                continue  # 本报太原3月1日电: the day the report was filed
             yield ref, start
 
 
+_DATELINE = re.compile(
+    r"(?:^|(?<=\n))[^\n]{0,12}?(?:本报|新华社|中新网)?[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日电"
+)
 _PUBLISHER = re.compile(r"(?:日报|晚报|晨报|新闻|报社|广播|电视台|融媒)")
 _SETTLED_BEFORE = re.compile(r"(?:落户|落地|位于|坐落于|选址)(?:于|在)?(?:综改区)?$")
 
@@ -319,8 +344,29 @@ def _zone_in(zone: _Raw, county: Place) -> bool:
     return place.adcode in (county.adcode, county.city_adcode)
 
 
+def _other_unit(text: str, mo: re.Match, place: Place) -> bool:
+    """ "大同区" is not 大同市: a short form followed by 区/县 that makes no Shanxi name."""
+    nxt = text[mo.end() : mo.end() + 1]
+    if nxt not in ("区", "县") or mo.group(0) == place.full:
+        return False
+    return lookup(mo.group(0) + nxt) is None
+
+
 def _in_company(text: str, end: int) -> bool:
     """Is the place at ``end`` the start of a company name (山西海诺科技股份有限公司)?"""
     tail = text[end : end + 24]
     mo = re.match(r"[\u4e00-\u9fff（）()]{0,20}?(有限公司|有限责任公司|集团|公司)", tail)
     return mo is not None and not re.search(r"[，。、的在与同将]", mo.group(0))
+
+
+def heading_place(doc: Document, p_index: int) -> Place | None:
+    """A short heading paragraph naming a Shanxi unit ("长治：") within the three paragraphs
+    before: the place of the list under it."""
+    for i in range(p_index, max(-1, p_index - 4), -1):
+        ps, pe = doc.paragraphs[i]
+        mo = re.match(r"^([\u4e00-\u9fff]{2,6})[：:]$", doc.text[ps:pe])
+        if mo:
+            place = lookup(mo.group(1))
+            if place is not None and place.adcode and place.level != "province":
+                return place
+    return None

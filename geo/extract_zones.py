@@ -15,43 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geo.extract_places import ZONE_PLACE_WORDS, lookup, place_pattern
+from geo.rules import rows
 
-# (suffix, type) longest first within each family; the regex tries them in this order.
-_SUFFIXES: list[tuple[str, str]] = [
-    ("国家农业高新技术产业示范区", "agri_hitech"),
-    ("农业高新技术产业示范区", "agri_hitech"),
-    ("国农高区", "agri_hitech"),
-    ("农高区", "agri_hitech"),
-    ("高新技术产业开发区", "hitech"),
-    ("高新技术开发区", "hitech"),
-    ("高新技术产业园区", "hitech"),
-    ("高新区", "hitech"),
-    ("经济技术开发区", "etdz"),
-    ("经开区", "etdz"),
-    ("经济开发区", "econ_dev"),
-    ("转型综合改革示范区", "reform_demo"),
-    ("转型综改示范区", "reform_demo"),
-    ("综改示范区", "reform_demo"),
-    ("综改区", "reform_demo"),
-    ("现代农业产业示范区", "modern_agri"),
-    ("现代农业示范区", "modern_agri"),
-    ("生态文化旅游示范区", "eco_tourism"),
-    ("生态文旅示范区", "eco_tourism"),
-    ("生态旅游示范区", "eco_tourism"),
-    ("文化旅游示范区", "eco_tourism"),
-    ("综合保税区", "bonded"),
-    ("综保区", "bonded"),
-    ("产业集聚区", "cluster"),
-    ("化工园区", "industrial_park"),
-    ("工业园区", "industrial_park"),
-    ("产业园区", "industrial_park"),
-    ("工业园", "industrial_park"),
-    ("产业园", "industrial_park"),
-    ("专业镇", "specialty_town"),
-    ("开发区", "other"),
-    ("片区", "reform_demo"),  # only as a part: 山西转型综改示范区（太原片区）
-    ("园区", "industrial_park"),
-]
+# (suffix, type) from geo/rules/zone_suffixes.csv, longest first within each family: the
+# regex tries them in file order.
+_SUFFIXES: list[tuple[str, str]] = [(r["suffix"], r["type"]) for r in rows("zone_suffixes")]
 _TYPE = dict(_SUFFIXES)
 _SUFFIX_RE = re.compile(
     r"(?:(?:国家|省|市|县)级)?(?:重点)?(?=专业镇)专业镇|"
@@ -163,7 +131,7 @@ def _prefix(window: str, kind: str, suffix: str, adjacent: bool) -> tuple[int, s
         if len(free) <= limit and _free_ok(free):
             if not _acceptable(rest, place, free, suffix):
                 return None
-            return start, place
+            return start, _narrowest(rest[: len(rest) - len(free)]) or place
     if suffix in _STANDALONE and (
         not window or _STOP.search(window[-1:]) or window.endswith(("落户", "落地", "位于", "入驻"))
     ):
@@ -178,6 +146,7 @@ def _prefix(window: str, kind: str, suffix: str, adjacent: bool) -> tuple[int, s
 
 
 def _free_ok(free: str) -> bool:
+    free = re.sub(r"(?:国家级|国家|省级)$", "", free)  # 晋中国家级农业高新技术产业示范区
     if _STOP.search(free) or _VERBS.search(free) or "区" in free:
         return False
     return free.count("（") == free.count("）")
@@ -195,6 +164,24 @@ def _after_places(text: str) -> str:
             break
         pos += len(word)
     return text[pos:]
+
+
+def _narrowest(chain: str) -> str | None:
+    """The narrowest Shanxi unit of a chain of place names: "山西永济" -> "永济" (official zone
+    names are 山西 + place + type; the province must not win over the place)."""
+    rank = {"county": 0, "city": 1, "province": 2}
+    best = None
+    pos = 0
+    while pos < len(chain):
+        mo = place_pattern().match(chain, pos)
+        if mo is None:
+            pos += 1
+            continue
+        info = lookup(mo.group(0))
+        if info is not None and info.adcode and (best is None or rank[info.level] <= rank[best[1]]):
+            best = (mo.group(0), info.level)
+        pos = mo.end()
+    return best[0] if best else None
 
 
 def _places(window: str) -> Iterator[tuple[int, str]]:

@@ -6,8 +6,9 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.dataset import DATA_DIR
 from geo.extract_zones import zone_key
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # as geo.dataset, without pandas
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,17 @@ class Gazetteer:
     def match(self, name: str, city_adcode: str | None = None) -> Zone | None:
         """The zone a mention names, or None. A key several zones share counts only when
         ``city_adcode`` (the article's context) picks exactly one of them."""
-        candidates = self._by_key.get(zone_key(name), [])
+        key = zone_key(name)
+        candidates = self._by_key.get(key, [])
+        if not candidates and key.endswith("开发区") and len(key) > 3:
+            # "侯马开发区", "洪洞开发区": papers drop 经济(技术); the one such zone of that place
+            stem = key[: -len("开发区")]
+            candidates = [
+                z
+                for k in (stem + "经开区", stem + "经济开发区", stem + "高新区")
+                for z in self._by_key.get(k, [])
+            ]
+            candidates = list(dict.fromkeys(candidates))
         if len(candidates) > 1 and city_adcode:
             candidates = [z for z in candidates if z.city_adcode == city_adcode]
         return candidates[0] if len(candidates) == 1 else None

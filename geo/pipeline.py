@@ -107,9 +107,12 @@ def _project_record(p, gazetteer: Gazetteer, prefixes: dict) -> dict:
         if adcode is None and within:
             adcode, reason = resolve_place(p.place_name)
         if adcode is not None:
-            placement = geocode.narrower(placement, geocode.place_unit(adcode, "text"))
+            method = p.place_method or "text"
+            placement = geocode.narrower(placement, geocode.place_unit(adcode, method))
         elif not placement.placed:
             placement = geocode.unplaced(reason)
+    elif not placement.placed and p.place_method == "foreign":
+        placement = geocode.unplaced("named with another province: never placed in Shanxi")
     return {
         "name": p.name,
         "company": p.company,
@@ -122,6 +125,8 @@ def _project_record(p, gazetteer: Gazetteer, prefixes: dict) -> dict:
         "date": p.date,
         "place_name": p.place_name,
         **_placement_fields(placement),
+        "place_method": (p.place_method or "zone") if placement.placed else None,
+        "evidence": p.evidence,
         # The record's span runs from the name to the amount (either may come first), so
         # the quoted source shows both; name_span and amount_span keep the parts.
         "span": [min(p.span[0], p.amount_span[0]), max(p.span[1], p.amount_span[1])],
@@ -142,6 +147,9 @@ def _batch_record(b, gazetteer: Gazetteer, prefixes: dict) -> dict:
         adcode, reason = resolve_place(b.place)
     else:
         adcode, reason = None, "the text names no place for this batch"
+    precision = _PRECISION.get(b.scope) if adcode else None
+    if b.scope == "zone" and adcode:
+        precision = "county" if not adcode.endswith("00") else "city"
     return {
         "scope": b.scope,
         "place": b.place,
@@ -151,11 +159,23 @@ def _batch_record(b, gazetteer: Gazetteer, prefixes: dict) -> dict:
         "projects": b.projects,
         "investment_cny": b.investment_cny,
         "output_cny": b.output_cny,
-        "round_date": b.date,
+        "period_type": b.period_type,
+        "period_start": b.period_start,
+        "period_end": b.period_end,
+        "period_label": b.period_label,
+        "round_date": b.date if b.period_type == "round" else None,
         "period": b.period,
-        "unplaced_reason": reason,
+        "place_method": b.place_method if adcode else None,
+        "precision": precision,
+        "evidence": b.evidence,
+        "unplaced_reason": None if adcode else reason,
         "span": list(b.span),
+        "count_span": list(b.count_span) if b.count_span else None,
+        "amount_span": list(b.amount_span) if b.amount_span else None,
     }
+
+
+_PRECISION = {"province": "province", "city": "city", "county": "county"}
 
 
 def process_text(
@@ -167,14 +187,19 @@ def process_text(
     prefixes = {m.name: m.place_prefix for m in ex.zones}
     result = DocumentResult(source=source, text=text, date=ex.date, zones=zones)
     result.projects = [_project_record(p, gazetteer, prefixes) for p in ex.projects]
-    batches = [_batch_record(b, gazetteer, prefixes) for b in ex.batches]
-    # Only figures of a dated "三个一批" round are batches. Cumulative or undated groups
-    # ("累计签约项目62个", "2024年以来") stay visible as facts so no one sums them with rounds.
-    result.batches = [b for b in batches if b["period"] is None]
+    # Every aggregate figure is a batch with its period type: rounds, year-to-date,
+    # cumulative and pipeline figures are never summed with each other (geo.aggregate).
+    result.batches = [_batch_record(b, gazetteer, prefixes) for b in ex.batches]
     result.facts = [
-        {"kind": f.kind, "value_cny": f.value_cny, "text": f.text, "span": list(f.span)}
+        {
+            "kind": f.kind,
+            "value_cny": f.value_cny,
+            "text": f.text,
+            "span": list(f.span),
+            "evidence": f.evidence,
+        }
         for f in ex.facts
-    ] + [{"kind": "project_group", **b} for b in batches if b["period"] is not None]
+    ]
     result.warnings = list(ex.warnings)
     return result
 

@@ -201,23 +201,20 @@ _NUMBER_END = re.compile(r"[0-9.亿万千百十]$")
 _NUMBER_START = re.compile(r"^[0-9.亿万千元%]")
 _BYLINE_END = re.compile(r"[。！？”]\s+[\u4e00-\u9fff]{2,3}(\s+[\u4e00-\u9fff]{2,3})*$")
 _NAMES = re.compile(r"^[\u4e00-\u9fff]{2,3}(\s+[\u4e00-\u9fff]{2,3})+$")  # 罗文平 张小菊
+_SOURCE_LINE = re.compile(r"(?:来源|发布时间|发布日期|作者|编辑)[:：]|\d{1,2}:\d{2}(?::\d{2})?$")
 _HEADING = re.compile(r"^[\u4e00-\u9fff]{2,8}[：:]$")
 _DATELINE = re.compile(r"^.{0,12}?(报|社|网|台|刊)(讯|电)|^(本报|新华社|央视)")
 
-# Page furniture: captions, bylines, jump lines, editor credits. Matched on a whole line.
-_FURNITURE = re.compile(
-    r"""^(
-        [（(]\s*(上接|下转|接上|转下|转接)[^）)]{0,12}[）)]        # （上接 A1 版）
-      | .{0,160}((?<!拍)摄|摄影|供图|图片来源[^。]{0,20})[）)]?\s*$  # ...。王蕾摄 / 受访者供图
-      | 图[为①-⑨0-9：:].{0,160}$                                  # 图为 ...
-      | [（(]?(摄影|图片|图文|视频)[:：\s].{0,40}[）)]?$            # （摄影 张三）
-      | (本报记者|记者|通讯员|特约记者)[\s:：]*[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4}){0,3}$
-      | (责任)?(编辑|校对|审核|美编|版式|监制|来源)[:：].{0,40}$
-      | 本版(图文|稿件|文字)?由.{0,30}提供$
-      | ■.{0,30}$
-    )""",
-    re.X,
-)
+
+# Page furniture: captions, bylines, jump lines, editor credits, site chrome. Matched on a whole
+# line; the patterns are data (geo/rules/page_furniture.csv, one example line each).
+@cache
+def _furniture() -> re.Pattern[str]:
+    from geo.rules import words
+
+    return re.compile(
+        "^(?:" + "|".join(f"(?:{p})" for p in words("page_furniture", "pattern")) + ")"
+    )
 
 
 def _width(line: str) -> float:
@@ -226,7 +223,7 @@ def _width(line: str) -> float:
 
 
 def _is_furniture(line: str) -> bool:
-    return len(line) <= 200 and _FURNITURE.match(line) is not None
+    return len(line) <= 200 and _furniture().match(line) is not None
 
 
 def _squeeze_spaces(line: str, offset: int, out: list[str], starts: list[int]) -> None:
@@ -276,14 +273,67 @@ def _join_lines(text: str) -> tuple[str, list[int]]:
     widths = [_width(line) for _, line in kept]
     out: list[str] = []
     starts: list[int] = []
+    rows = table_rows([line for _, line in kept])
     for i, (pos, line) in enumerate(kept):
-        _squeeze_spaces(line, pos, out, starts)
+        if i in rows:
+            _table_row(line, pos, out, starts)
+        else:
+            _squeeze_spaces(line, pos, out, starts)
         if i + 1 == len(kept):
             break
-        if i in after_furniture or not _joins(kept, widths, i):
+        if i in after_furniture or i in rows or i + 1 in rows or not _joins(kept, widths, i):
             out.append("\n")
             starts.append(pos + len(line))  # the first character after the line (a newline)
     return "".join(out), starts
+
+
+# A table flattened into text: a header "序号 项目名称 建设单位 总投资（亿元）" (three or more
+# space-separated fields, one naming 项目/名称, one a money column with its unit) and the rows
+# after it with as many fields ("1 年产2GW电池片项目 山西潞安公司 15.2 6").
+_FIELD_SPLIT = re.compile(r"[ \t\u3000]{1,}")
+
+
+def _fields(line: str) -> list[str]:
+    return [f for f in _FIELD_SPLIT.split(line.strip()) if f]
+
+
+def is_table_header(line: str) -> bool:
+    fields = _fields(line)
+    if len(fields) < 3 or len(line) > 200 or re.search(r"[。，！？；]", line):
+        return False
+    return any(re.search(r"项目|名称", f) for f in fields) and any(
+        re.search(r"[（(](?:亿元|万元)[)）]$", f) for f in fields
+    )
+
+
+def table_rows(lines: list[str]) -> set[int]:
+    """Indices of table header and row lines."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not is_table_header(lines[i]):
+            i += 1
+            continue
+        width = len(_fields(lines[i]))
+        found.add(i)
+        i += 1
+        while i < len(lines) and len(_fields(lines[i])) == width:
+            found.add(i)
+            i += 1
+    return found
+
+
+def _table_row(line: str, offset: int, out: list[str], starts: list[int]) -> None:
+    """A table row keeps one space between its fields (the columns are its meaning)."""
+    pos = 0
+    for mo in _FIELD_SPLIT.finditer(line):
+        out.append(line[pos : mo.start()])
+        starts.extend(range(offset + pos, offset + mo.start()))
+        out.append(" ")
+        starts.append(offset + mo.start())
+        pos = mo.end()
+    out.append(line[pos:])
+    starts.extend(range(offset + pos, offset + len(line)))
 
 
 def _joins(kept: list[tuple[int, str]], widths: list[float], i: int) -> bool:
@@ -293,6 +343,8 @@ def _joins(kept: list[tuple[int, str]], widths: list[float], i: int) -> bool:
         return False
     if _JOIN_END.search(line):
         return True
+    if _SOURCE_LINE.search(line):
+        return False  # "来源：… 发布时间：2020-03-19 21:52" is a line of its own
     if _NUMBER_END.search(line) and _NUMBER_START.match(nxt):
         return True  # "总投资 48.51 亿" / "元"
     if _BYLINE_END.search(line) or _NAMES.match(line) or _HEADING.match(nxt):
@@ -325,10 +377,96 @@ def normalise(text: str) -> Normalised:
     """Normalise article text; see the module docstring. Never raises on odd text."""
     stripped, html_map, wide = _strip_html(text)
     simple = to_simplified(stripped.translate(_HALF_WIDTH))
-    joined, line_map = _join_lines(simple)
+    cleaned, noise_map = clean_noise(simple)
+    joined, line_map = _join_lines(cleaned)
+    if noise_map is not None and line_map:
+        line_map = _compose(noise_map, line_map)
     if html_map is not None and line_map:
         line_map = _compose(html_map, line_map)
     return Normalised(joined, tuple(line_map), wide)
+
+
+# --------------------------------------------------------------------------- reposting noise
+
+# Tone pinyin that some reposting sites print after characters: 開(kāi)發(fā)區(qū). A syllable
+# needs a tone mark or ü, so that (MW), (一期) or (a) are never taken for one.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_PINYIN = re.compile(
+    rf"(?<=[{_CJK}?\ufffd])[(（](?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}[)）]"
+    rf"|(?<=[?\ufffd])(?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}[)）]"  # "?jīng)": "(" lost
+)
+# Doubled or odd punctuation: ",," ",、" "，，" become one "，"; "﹔" is "；".
+_PUNCT_RUN = re.compile(r"[,，][,，、]+|、[,，]+")
+# ASCII punctuation between Chinese text takes its Chinese form (1:1): "2月28日,山西".
+_ASCII_PUNCT = re.compile(rf"(?<=[{_CJK}）”0-9%])([,:;(])(?=[{_CJK}“（])|(?<=[{_CJK}])\)")
+_ASCII_TO_CJK = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
+
+
+@cache
+def _repair_words() -> tuple[dict[str, list[tuple[str, int]]], re.Pattern[str]]:
+    """Words whose one unreadable character ('?' or U+FFFD, mojibake) can be restored."""
+    from geo.rules import rows
+
+    words = [r["word"] for r in rows("repair_words")]
+    index: dict[str, list[tuple[str, int]]] = {}
+    for word in words:
+        for i in range(len(word)):
+            index.setdefault(word[:i] + "?" + word[i + 1 :], []).append((word, i))
+    return index, re.compile(r"[?\ufffd]")
+
+
+def repair_mojibake(text: str) -> str:
+    """Restore a character lost to mojibake inside a known word: "?济技术开发区" is
+    "经济技术开发区". Length-preserving; a '?' that fits no known word, or fits two, stays."""
+    index, mark = _repair_words()
+    if "?" not in text and "\ufffd" not in text:
+        return text
+    chars = list(text)
+    for mo in mark.finditer(text):
+        pos = mo.start()
+        found = set()
+        for key, spots in index.items():
+            for word, i in spots:
+                start = pos - i
+                if start < 0 or start + len(word) > len(text):
+                    continue
+                window = text[start:pos] + "?" + text[pos + 1 : start + len(word)]
+                if window == key:
+                    found.add(word[i])
+        if len(found) == 1:
+            chars[pos] = found.pop()
+    return "".join(chars)
+
+
+def clean_noise(text: str) -> tuple[str, list[int] | None]:
+    """Drop tone pinyin, fold doubled punctuation, give ASCII punctuation between Chinese its
+    Chinese form and repair mojibake in known words. Returns the text and its map (or None)."""
+    starts: list[int] | None = None
+    if _PINYIN.search(text) is not None or _PUNCT_RUN.search(text) is not None:
+        out: list[str] = []
+        starts = []
+        pos = 0
+        found = sorted([*_PINYIN.finditer(text), *_PUNCT_RUN.finditer(text)], key=_start)
+        for mo in found:
+            s, e = mo.span()
+            if s < pos:
+                continue
+            out.append(text[pos:s])
+            starts.extend(range(pos, s))
+            if mo.re is _PUNCT_RUN:
+                out.append("，")
+                starts.append(s)
+            pos = e
+        out.append(text[pos:])
+        starts.extend(range(pos, len(text)))
+        text = "".join(out)
+    text = repair_mojibake(text.replace("﹔", "；"))
+    text = _ASCII_PUNCT.sub(lambda m: _ASCII_TO_CJK[m.group(0)], text)
+    return text, starts
+
+
+def _start(mo: re.Match) -> int:
+    return mo.start()
 
 
 def _compose(outer: list[int], inner: list[int]) -> list[int]:

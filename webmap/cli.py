@@ -47,6 +47,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 1 if any(d.get("error") for d in payload["documents"]) else 0
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from geo import evaluate
+
+    result = evaluate.run(args.gold, args.paths or None, args.corrections)
+    if args.json:
+        sys.stdout.write(json.dumps(evaluate.json_summary(result), ensure_ascii=False, indent=1))
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(evaluate.format_report(result, verbose=args.verbose))
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from webmap import create_app
 
@@ -88,6 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write projects.csv and batches.csv into this folder, applying its overrides.csv",
     )
     ext.set_defaults(func=_cmd_extract)
+
+    ev = sub.add_parser("evaluate", help="score extraction against a gold file")
+    ev.add_argument("gold", type=_path, help="gold JSON (schema of shared/corpus/gold.json)")
+    ev.add_argument("paths", nargs="*", type=_path, help="articles (default: the gold's folder)")
+    ev.add_argument("--json", action="store_true", help="print a JSON summary")
+    ev.add_argument("--corrections", type=_path, help="our gold corrections (JSON); scores both")
+    ev.add_argument("-v", "--verbose", action="store_true", help="list every miss and spurious")
+    ev.set_defaults(func=_cmd_evaluate)
 
     serve = sub.add_parser("serve", help="run the map server (development server)")
     serve.add_argument("--host", default="127.0.0.1")

@@ -153,7 +153,7 @@ def project_row(
     ):
         row[key] = where.get(key)
     source = amount or last
-    for key in ("doc_id", "span_start", "span_end", "quote"):
+    for key in ("doc_id", "span_start", "span_end", "quote", "evidence"):
         row[key] = source.get(key)
     return row
 
@@ -187,7 +187,8 @@ def batch_row(batch_id_: str, live: Sequence[Mapping], doc_dates: Mapping[str, s
     amounts = _distinct((m.get("investment_cny") for m in ordered), _same_amount)
     outputs = _distinct((m.get("output_cny") for m in ordered), _same_amount)
     conflict = len(counts) > 1 or len(amounts) > 1
-    row = {key: first.get(key) for key in ("scope", "place", "adcode", "zone_id", "kind")}
+    keep = ("scope", "place", "adcode", "zone_id", "kind", "place_method", "unplaced_reason")
+    row = {key: first.get(key) for key in keep}
     for key in ("round_date", "period_start", "period_end"):
         row[key] = _iso(first.get(key))
     row.update(
@@ -202,6 +203,6 @@ def batch_row(batch_id_: str, live: Sequence[Mapping], doc_dates: Mapping[str, s
         reports=len(ordered),
         doc_ids=_doc_ids(ordered),
     )
-    for key in ("doc_id", "span_start", "span_end", "quote"):
+    for key in ("doc_id", "span_start", "span_end", "quote", "evidence"):
         row[key] = first.get(key)
     return row

@@ -100,6 +100,7 @@ documents = Table(
     ),  # the date relative dates resolve against, when not published
     c("date_basis", Text, public=True),  # how published/reference_date is known
     c("url", Text, public=True),
+    c("text_form", Text, public=True),  # original | reworded (a faithful rewording of url)
     c("note", Text, public=True),
     c("filename", Text),
     c("media_type", Text),
@@ -249,6 +250,7 @@ projects = Table(
     c("span_start", Integer, public=True),
     c("span_end", Integer, public=True),
     c("quote", Text, public=True),
+    c("evidence", Text, public=True),
     c("reports", Integer, public=True),  # how many live mentions
     c("doc_ids", Text, public=True),  # every source, "|"-separated
     internal("geom", Geometry("POINT")),
@@ -271,6 +273,9 @@ batches = Table(
     c("projects", Integer, public=True),
     c("investment_cny", BigInteger, public=True),
     c("output_cny", BigInteger, public=True),
+    c("place_method", Text, public=True),
+    c("unplaced_reason", Text, public=True),
+    c("evidence", Text, public=True),
     # "conflict": live reports disagree; the values are null (never summed) until an
     # editor resolves it, and ``reported`` lists what each source said.
     c("status", Text, public=True),

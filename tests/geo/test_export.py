@@ -56,7 +56,7 @@ def test_csv_bom_and_point_columns(data):
     )
     assert body[:3] == b"\xef\xbb\xbf"
     lines = body.decode("utf-8-sig").splitlines()
-    assert lines[0].endswith("quote,reports,doc_ids,lon,lat") and len(lines) == 3
+    assert lines[0].endswith("quote,evidence,reports,doc_ids,lon,lat") and len(lines) == 3
     assert lines[1].endswith(",113.116,36.195")
 
 

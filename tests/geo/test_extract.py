@@ -203,7 +203,7 @@ def test_batch_sums_that_do_not_match_warn() -> None:
     assert len(ex.warnings) == 2
     assert any("counts" in w and "29" in w for w in ex.warnings)
     assert ex.projects == ()
-    assert {f.kind for f in ex.facts} == {"cumulative_investment", "credit", "subsidy"}
+    assert {f.kind for f in ex.facts} == {"spend_to_date", "credit", "subsidy"}
 
 
 def test_html_and_script_are_ignored() -> None:
@@ -389,14 +389,14 @@ def test_seed_batches_are_consistent_and_groups_marked(all_seeds) -> None:
 def test_seed_non_investment_figures(all_seeds) -> None:
     facts = {(k, f.kind, f.value_cny) for k, ex in all_seeds.items() for f in ex.facts}
     for expected in [
-        ("001", "contract", 1 * YI),
+        ("001", "other", 1 * YI),
         ("002", "output", 700 * YI),
         ("002", "subsidy", 200_000),
         ("003", "output", 1_990_000_000),
-        ("003", "revenue", 126_000_000),
+        ("003", "output", 126_000_000),
         ("004", "annual_plan", 40 * YI),
         ("004", "credit", 510_000_000),
-        ("000", "cumulative_investment", 3 * YI),
+        ("000", "spend_to_date", 3 * YI),
     ]:
         assert expected in facts
     for ex in all_seeds.values():
