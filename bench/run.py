@@ -1,7 +1,7 @@
 """``make bench``: every benchmark of the Atlas, one section each, printed and saved.
 
 Sections are modules beside this file with a ``run() -> dict``: ``extraction`` (articles
-per second), ``web`` (page weight and page/GeoJSON latency, when present) and ``ogc``
+per second, and the evaluation), ``store`` (ingest throughput, POST to visible), ``web`` (page weight and page/GeoJSON latency, when present) and ``ogc``
 (the OGC API against pygeoapi). Results go to stdout and ``bench/out/results.json``.
 Timings are medians with a baseline or a peer measured in the same process: compare
 ratios between machines, not raw milliseconds.
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("extraction", "web", "ogc")
+SECTIONS = ("extraction", "store", "web", "ogc")
 
 
 def main(argv: list[str]) -> int:
