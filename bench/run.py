@@ -1,8 +1,9 @@
 """``make bench``: every benchmark of the Atlas, one section each, printed and saved.
 
 Sections are modules beside this file with a ``run() -> dict``: ``extraction`` (articles
-per second, and the evaluation), ``store`` (ingest throughput, POST to visible), ``web`` (page weight and page/GeoJSON latency, when present) and ``ogc``
-(the OGC API against pygeoapi). Results go to stdout and ``bench/out/results.json``.
+per second, and the evaluation), ``store`` (ingest throughput, POST to visible), ``web``
+(page weight and page/GeoJSON latency) and ``ogc`` (the OGC API against pygeoapi).
+Results go to stdout and ``bench/out/results.json``.
 Timings are medians with a baseline or a peer measured in the same process: compare
 ratios between machines, not raw milliseconds.
 """
