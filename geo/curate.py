@@ -9,12 +9,12 @@ seeds and the overrides is reproducible, and every correction is visible in revi
 from __future__ import annotations
 
 import csv
-import io
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo import csvfile
 from geo.dataset import BATCH_COLUMNS, PROJECT_COLUMNS
 from geo.errors import AtlasError
 
@@ -107,12 +107,10 @@ def apply_overrides(table: str, rows: list[dict], overrides: list[Override]) -> 
 
 
 def csv_text(rows: list[dict], columns: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: "" if row.get(c) is None else row[c] for c in columns})
-    return out.getvalue()
+    """A dataset table: the data's own storage, text kept exactly (see :mod:`geo.csvfile`)."""
+    return csvfile.csv_text(
+        columns, ([row.get(c) for c in columns] for row in rows), spreadsheet=False
+    )
 
 
 def write_all(files: dict[Path, str]) -> None:

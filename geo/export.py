@@ -3,13 +3,12 @@
 - GeoJSON: WGS-84 lon/lat, at most 6 decimals (~0.1 m), polygons wound counter-clockwise
   (RFC 7946 section 3.1.6), UTF-8 with Chinese left unescaped, ``null`` for missing values.
 - CSV: UTF-8 with a byte-order mark (Excel otherwise guesses GBK), ``lon``/``lat`` columns
-  for points and a ``wkt`` column for polygons (or a batch's place, whatever its shape).
+  for points and a ``wkt`` column for polygons (or a batch's place, whatever its shape);
+  formula-like cells neutralised for spreadsheets (:mod:`geo.csvfile`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -18,7 +17,7 @@ import pandas as pd
 import shapely
 
 import boundaries
-from geo import aggregate
+from geo import aggregate, csvfile
 from geo.aggregate import NO_FILTERS, Filters
 from geo.dataset import BATCH_COLUMNS, PROJECT_COLUMNS, ZONE_COLUMNS
 
@@ -100,21 +99,26 @@ def feature_collection(
 
 
 def table_csv(rows: Iterable[tuple[dict, object]], fields: Sequence[str], shape: str) -> bytes:
-    """CSV bytes with a BOM. ``shape`` is ``point`` (lon, lat columns) or ``wkt``."""
-    buffer = io.StringIO()
+    """CSV bytes with a BOM, for spreadsheets (formula-like cells neutralised, see
+    :mod:`geo.csvfile`). ``shape`` is ``point`` (lon, lat columns) or ``wkt``."""
     extra = ["lon", "lat"] if shape == "point" else ["wkt"]
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*fields, *extra])
-    for props, geom in rows:
-        values = [plain(props.get(f)) for f in fields]
-        if shape == "point":
-            point = located(geom)
-            values += [round(point.x, DECIMALS), round(point.y, DECIMALS)] if point else ["", ""]
-        else:
-            wkt = "" if geom is None else shapely.to_wkt(geom, rounding_precision=DECIMALS)
-            values.append(wkt)
-        writer.writerow(["" if v is None else v for v in values])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    def lines():
+        for props, geom in rows:
+            values = [plain(props.get(f)) for f in fields]
+            if shape == "point":
+                point = located(geom)
+                values += (
+                    [round(point.x, DECIMALS), round(point.y, DECIMALS)] if point else [None] * 2
+                )
+            else:
+                values.append(
+                    None if geom is None else shapely.to_wkt(geom, rounding_precision=DECIMALS)
+                )
+            yield values
+
+    text = csvfile.csv_text([*fields, *extra], lines(), spreadsheet=True, lineterminator="\r\n")
+    return ("\ufeff" + text).encode("utf-8")
 
 
 def _in_bbox(geometry, bbox: Bbox | None) -> bool:

@@ -84,7 +84,7 @@ def render_map(m, *, title, lang, embed, before="", after="", doc=False) -> str:
         body_class="atlas-embed" if embed else ("atlas-doc" if doc else "atlas-app"),
     )
     page.add_child(m)
-    return page.render()
+    return page.render_html()
 
 
 def _tiles(p) -> tuple[str, ...]:
