@@ -15,8 +15,6 @@ exactly as extracted (see the README, "CSV files and spreadsheets").
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 
@@ -41,13 +39,31 @@ def csv_text(
     spreadsheet: bool,
     lineterminator: str = "\n",
 ) -> str:
-    """CSV text of ``rows`` (``None`` written as an empty cell) under ``header``."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator=lineterminator)
-    writer.writerow(header)
+    """CSV text of ``rows`` (``None`` written as an empty cell) under ``header``.
+
+    Quoting as :func:`csv.writer` (minimal), except that a cell holding a bare CR is
+    quoted too: ``csv.writer`` leaves it bare when lines end in LF, and every CSV reader
+    then splits the row there.
+    """
+    lines = [_line(header, lineterminator)]
     for row in rows:
         cells = ["" if v is None else v for v in row]
         if spreadsheet:
             cells = [spreadsheet_cell(v) for v in cells]
-        writer.writerow(cells)
-    return out.getvalue()
+        lines.append(_line(cells, lineterminator))
+    return "".join(lines)
+
+
+_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def _line(cells: Sequence, lineterminator: str) -> str:
+    out = []
+    for cell in cells:
+        text = cell if isinstance(cell, str) else str(cell)
+        if _SPECIAL.search(text):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    if len(out) == 1 and out[0] == "":
+        out = ['""']  # a lone empty cell would read back as an empty line
+    return ",".join(out) + lineterminator

@@ -8,7 +8,9 @@ is already counted in the batch total, so the two must never be added together.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,65 +18,17 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import geocode
+from geo import geocode, tables
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-# ``published`` is empty when the article does not state it; ``reference_date`` is the
-# documented, inferred date used to resolve "2月6日"-style dates (see its note).
-SOURCE_COLUMNS = ["doc_id", "title", "publisher", "published", "reference_date", "url", "note"]
-ZONE_COLUMNS = [
-    "zone_id",
-    "name",
-    "aliases",
-    "type",
-    "level",
-    "city_adcode",
-    "county_adcode",
-    "parent_zone_id",
-    "note",
-]
-PROJECT_COLUMNS = [
-    "project_id",
-    "doc_id",
-    "name",
-    "company",
-    "zone_id",
-    "investment_cny",
-    "investment_text",
-    "capacity",
-    "stage",
-    "date",
-    "city_adcode",
-    "county_adcode",
-    "lon",
-    "lat",
-    "precision",
-    "geocode_method",
-    "unplaced_reason",
-    "span_start",
-    "span_end",
-    "quote",
-]
-BATCH_COLUMNS = [
-    "batch_id",
-    "doc_id",
-    "round_date",
-    "scope",
-    "place",
-    "adcode",
-    "zone_id",
-    "kind",
-    "projects",
-    "investment_cny",
-    "output_cny",
-    "span_start",
-    "span_end",
-    "quote",
-]
-_TEXT = {"dtype": str, "keep_default_na": False, "na_values": [""]}
-_INTS = ["investment_cny", "output_cny", "projects", "span_start", "span_end"]
-_FLOATS = ["lon", "lat"]
+# Column names and kinds live in ``geo.tables``. In sources, ``published`` is empty when
+# the article does not state it; ``reference_date`` is the documented, inferred date used
+# to resolve "2月6日"-style dates (see its note).
+SOURCE_COLUMNS = tables.SOURCES.column_names
+ZONE_COLUMNS = tables.ZONES.column_names
+PROJECT_COLUMNS = tables.PROJECTS.column_names
+BATCH_COLUMNS = tables.BATCHES.column_names
 
 
 @dataclass(frozen=True)
@@ -85,6 +39,7 @@ class Dataset:
     zones: gpd.GeoDataFrame
     projects: gpd.GeoDataFrame
     batches: pd.DataFrame
+    version: str = ""  # a hash of the tables as read: what caches key on
 
     @property
     def as_of(self) -> str | None:
@@ -94,17 +49,102 @@ class Dataset:
         return max(dates) if len(dates) else None
 
 
-def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
-    """A CSV with every column as text, then integers/floats where the schema says so."""
-    frame = pd.read_csv(path, **_TEXT)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{path.name}: missing columns {missing}")
-    for col in frame.columns.intersection(_INTS):
-        frame[col] = pd.to_numeric(frame[col]).astype("Int64")
-    for col in frame.columns.intersection(_FLOATS):
-        frame[col] = pd.to_numeric(frame[col]).astype(float)
-    return frame.astype(object).where(frame.notna(), None)
+TABLES = {
+    "sources.csv": tables.SOURCES,
+    "zones.csv": tables.ZONES,
+    "projects.csv": tables.PROJECTS,
+    "batches.csv": tables.BATCHES,
+}
+
+
+class DatasetDir:
+    """A dataset folder opened once: a snapshot of its tables, however it changes later.
+
+    On entry the folder and every table in it are opened; reads then come from those open
+    files. A writer replaces the whole folder at once (``geo.curate.write_dataset_files``),
+    so projects and batches always come from the same write. Should the folder be replaced
+    and removed while being opened, it is opened again. A folder that does not exist yet
+    has no tables.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._files: dict[str, int] = {}
+        self._digest = hashlib.sha256()
+        for _ in range(20):
+            if self._open():
+                return
+        raise tables.DataError(f"{self.path}: the dataset keeps being replaced; try again")
+
+    def _open(self) -> bool:
+        try:
+            folder = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return True
+        except OSError as exc:
+            raise tables.DataError(
+                f"{self.path}: cannot open the dataset folder: {exc.strerror}"
+            ) from None
+        try:
+            for name in TABLES:
+                try:
+                    self._files[name] = tables.open_regular_file(
+                        name, tables.MAX_TABLE_BYTES, dir_fd=folder
+                    )
+                except FileNotFoundError:
+                    continue
+                except (OSError, ValueError) as exc:
+                    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                    raise tables.DataError(f"{self.path / name}: {reason}") from None
+            if os.fstat(folder).st_nlink == 0:  # replaced and removed meanwhile: again
+                self.close()
+                return False
+            return True
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            os.close(folder)
+
+    def close(self) -> None:
+        for fd in self._files.values():
+            os.close(fd)
+        self._files = {}
+
+    def __enter__(self) -> DatasetDir:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def exists(self, name: str) -> bool:
+        return name in self._files
+
+    def read(self, name: str) -> pd.DataFrame:
+        """A validated table as text/int/float/None objects (see :mod:`geo.tables`)."""
+        if name not in self._files:
+            raise tables.DataError(f"{self.path / name}: no such file")
+        try:
+            data = tables.read_fd(self._files[name], tables.MAX_TABLE_BYTES)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise tables.DataError(f"{self.path / name}: {reason}") from None
+        self._digest.update(f"{name}\0{len(data)}\0".encode())
+        self._digest.update(data)
+        header, records = tables.read(TABLES[name], data, name)
+        return pd.DataFrame(records, columns=header, dtype=object)
+
+    @property
+    def version(self) -> str:
+        """A hash of every table read so far."""
+        return self._digest.hexdigest()[:16]
+
+
+def read_table(path: Path, table: tables.Table | None = None) -> pd.DataFrame:
+    """One validated table from its file."""
+    path = Path(path)
+    with DatasetDir(path.parent) as folder:
+        return folder.read(path.name)
 
 
 def _known(value) -> bool:
@@ -133,14 +173,17 @@ def geocode_zones(zones: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=_points(frame["lon"], frame["lat"]), crs="EPSG:4326")
 
 
-def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
-    """Load and geocode the curated tables from ``data_dir``."""
-    data_dir = Path(data_dir)
-    sources = read_table(data_dir / "sources.csv", SOURCE_COLUMNS)
-    zones = geocode_zones(read_table(data_dir / "zones.csv", ZONE_COLUMNS))
-    projects = read_table(data_dir / "projects.csv", PROJECT_COLUMNS)
-    projects = gpd.GeoDataFrame(
+def project_frame(projects: pd.DataFrame) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
         projects, geometry=_points(projects["lon"], projects["lat"]), crs="EPSG:4326"
     )
-    batches = read_table(data_dir / "batches.csv", BATCH_COLUMNS)
-    return Dataset(sources, zones, projects, batches)
+
+
+def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
+    """Load (validated) and geocode the curated tables from ``data_dir``."""
+    with DatasetDir(Path(data_dir)) as folder:
+        sources = folder.read("sources.csv")
+        zones = geocode_zones(folder.read("zones.csv"))
+        projects = project_frame(folder.read("projects.csv"))
+        batches = folder.read("batches.csv")
+        return Dataset(sources, zones, projects, batches, folder.version)

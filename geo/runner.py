@@ -1,52 +1,87 @@
 """Running the pipeline over files: the engine behind ``sxmap extract``.
 
 Each file is read and processed on its own; a file that cannot be read as an article
-gets an ``error`` entry (and the command a non-zero exit) instead of a traceback.
-The dataset tables are written only when every file succeeded, all at once.
+gets an ``error`` entry (and the command a non-zero exit) instead of a traceback. Only
+regular files are opened (a FIFO or a link to a device is refused unread), and never more
+than ``geo.text.MAX_BYTES`` of them. The dataset tables are written only when every file
+succeeded, checked as the loader will check them, all at once (``geo.curate``).
 """
 
 from __future__ import annotations
 
-import csv
 import json
+import os
 from datetime import date
 from pathlib import Path
 
-from geo import curate
+from geo import curate, tables
 from geo.dataset import BATCH_COLUMNS, DATA_DIR, PROJECT_COLUMNS
 from geo.errors import AtlasError, InputError
 from geo.gazetteer import Gazetteer
 from geo.pipeline import document_record, process_bytes
+from geo.text import MAX_BYTES
+
+_MAX_SOURCES_BYTES = 64 * 2**20
+
+
+def display_name(path) -> str:
+    """A path as text: undecodable bytes of a file name shown as ``\\xff`` escapes.
+
+    Names that are not UTF-8 are legal on Linux; the JSON output, the dataset's
+    ``doc_id`` and messages use this form, so writing them never fails.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def expand_paths(paths: list[str]) -> list[Path]:
-    """Files as given; folders become their ``*.txt`` files in name order."""
+    """Files as given; folders become their ``*.txt`` entries in name order."""
     result = []
     for p in map(Path, paths):
         if p.is_dir():
             result.extend(sorted(p.glob("*.txt")))
-        elif p.exists():
+        elif p.exists() or p.is_symlink():
             result.append(p)
         else:
-            raise InputError(f"{p}: no such file or folder")
+            raise InputError(f"{display_name(p)}: no such file or folder")
     if not result:
         raise InputError("no article files found")
     return result
 
 
 def source_dates(sources_csv: Path | None) -> dict[str, date]:
-    """doc_id → publication date, else the documented reference date."""
-    path = sources_csv or DATA_DIR / "sources.csv"
+    """doc_id → publication date, else the documented reference date.
+
+    Without ``sources_csv`` the repository's ``data/sources.csv`` is used when it exists;
+    a ``sources_csv`` that is given must exist. Dates are checked (file, row, column).
+    """
+    path = Path(sources_csv) if sources_csv is not None else DATA_DIR / "sources.csv"
     if not path.exists():
-        return {}
-    with path.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+        if sources_csv is None:
+            return {}
+        raise InputError(f"{display_name(path)}: no such file")
+    name = display_name(path.name)
+    try:
+        data = tables.read_regular_file(path, _MAX_SOURCES_BYTES)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise tables.DataError(f"{display_name(path)}: {reason}") from None
+    header, rows = tables.parse_csv(tables.decode_utf8(data, name), name)
+    if "doc_id" not in header:
+        raise tables.DataError(f"{name}: no doc_id column in the header ({','.join(header)})")
     found = {}
-    for r in rows:
+    for r in tables.validate(tables.SOURCES, header, rows, name):
         value = r.get("published") or r.get("reference_date")
         if value:
             found[r["doc_id"]] = date.fromisoformat(value)
     return found
+
+
+def read_article(path: Path) -> bytes:
+    """The bytes of one article file; InputError for anything but a regular file."""
+    try:
+        return tables.read_regular_file(path, MAX_BYTES)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def extract_paths(
@@ -58,13 +93,18 @@ def extract_paths(
 ) -> dict:
     gazetteer = gazetteer or Gazetteer.from_csv()
     dates = source_dates(sources_csv)
+    if dataset_dir is not None:
+        _unique_names(paths)
     documents, results = [], []
     for path in paths:
+        source = display_name(path)
         try:
-            raw = path.read_bytes()
-            result = process_bytes(raw, str(path), gazetteer, dates.get(path.name, reference_date))
+            raw = read_article(path)
+            doc_date = dates.get(display_name(path.name), reference_date)
+            result = process_bytes(raw, source, gazetteer, doc_date)
         except (OSError, InputError) as exc:
-            documents.append({"source": str(path), "error": str(exc)})
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            documents.append({"source": source, "error": reason})
             continue
         documents.append(document_record(result))
         results.append((path, result))
@@ -75,21 +115,48 @@ def extract_paths(
     return {"documents": documents}
 
 
+def _unique_names(paths: list[Path]) -> None:
+    """A file's name is its doc_id in the dataset: two files may not share one."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        name = display_name(path.name)
+        if name in seen and Path(os.path.realpath(seen[name])) != Path(os.path.realpath(path)):
+            raise InputError(
+                f"two files are named {name} ({display_name(seen[name])}, {display_name(path)}): "
+                "a file's name is its doc_id in the dataset"
+            )
+        seen[name] = path
+
+
 def write_dataset(results, out_dir: Path) -> None:
-    """projects.csv and batches.csv from the results, with out_dir/overrides.csv applied."""
+    """projects.csv and batches.csv from the results, with out_dir/overrides.csv applied.
+
+    Both tables are checked exactly as ``geo.dataset`` will load them, then replace the
+    old ones together (:func:`geo.curate.write_dataset_files`).
+    """
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise InputError(f"{display_name(out_dir)}: no such folder")
     overrides = curate.read_overrides(out_dir / "overrides.csv")
     projects, batches = [], []
+    seen: set[str] = set()
     for path, r in results:
-        projects += curate.project_rows(path.name, r.text, r.projects)
-        batches += curate.batch_rows(path.name, r.text, r.batches)
+        doc_id = display_name(path.name)
+        if doc_id in seen:  # the same file given twice
+            continue
+        seen.add(doc_id)
+        projects += curate.project_rows(doc_id, r.text, r.projects)
+        batches += curate.batch_rows(doc_id, r.text, r.batches)
     projects = curate.apply_overrides("projects", projects, overrides)
     batches = curate.apply_overrides("batches", batches, overrides)
-    curate.write_all(
-        {
-            out_dir / "projects.csv": curate.csv_text(projects, PROJECT_COLUMNS),
-            out_dir / "batches.csv": curate.csv_text(batches, BATCH_COLUMNS),
-        }
-    )
+    files = {
+        "projects.csv": curate.csv_text(projects, PROJECT_COLUMNS).encode("utf-8"),
+        "batches.csv": curate.csv_text(batches, BATCH_COLUMNS).encode("utf-8"),
+    }
+    for name, data in files.items():  # what the loader will refuse is never written
+        table = tables.PROJECTS if name == "projects.csv" else tables.BATCHES
+        tables.read(table, data, f"{name} (about to be written)")
+    curate.write_dataset_files(out_dir, files)
 
 
 def to_json(payload: dict) -> str:

@@ -51,30 +51,34 @@ def empty_dataset() -> dataset.Dataset:
 def load_dataset(data_dir: Path) -> tuple[dataset.Dataset, bool]:
     """The dataset in ``data_dir`` (and whether it is complete).
 
-    Tables that do not exist yet are empty (the curated data is written table by table);
-    with all four present this is exactly ``geo.dataset.load_dataset``.
+    Tables that do not exist yet are empty (the app starts before data/ exists); with
+    all four present this is exactly ``geo.dataset.load_dataset``. Every table is read
+    from the same opened folder, and validated: a bad value refuses to load, naming the
+    file, row and column.
     """
-    data_dir = Path(data_dir)
-    present = {name for name in TABLES if (data_dir / name).exists()}
-    if len(present) == len(TABLES):
-        return dataset.load_dataset(data_dir), True
-    log.warning("dataset in %s is incomplete (missing %s)", data_dir, sorted(set(TABLES) - present))
     empty = empty_dataset()
-    sources, zones, projects, batches = empty.sources, empty.zones, empty.projects, empty.batches
-    if "sources.csv" in present:
-        sources = dataset.read_table(data_dir / "sources.csv", dataset.SOURCE_COLUMNS)
-    if "zones.csv" in present:
-        zones = dataset.geocode_zones(
-            dataset.read_table(data_dir / "zones.csv", dataset.ZONE_COLUMNS)
+    with dataset.DatasetDir(Path(data_dir)) as folder:
+        present = {name for name in TABLES if folder.exists(name)}
+        if len(present) < len(TABLES):
+            log.warning(
+                "dataset in %s is incomplete (missing %s)", data_dir, sorted(set(TABLES) - present)
+            )
+        sources, zones, projects, batches = (
+            empty.sources,
+            empty.zones,
+            empty.projects,
+            empty.batches,
         )
-    if "projects.csv" in present:
-        projects = dataset.read_table(data_dir / "projects.csv", dataset.PROJECT_COLUMNS)
-        projects = gpd.GeoDataFrame(
-            projects, geometry=gpd.points_from_xy(projects["lon"], projects["lat"]), crs="EPSG:4326"
-        )
-    if "batches.csv" in present:
-        batches = dataset.read_table(data_dir / "batches.csv", dataset.BATCH_COLUMNS)
-    return dataset.Dataset(sources, zones, projects, batches), False
+        if "sources.csv" in present:
+            sources = folder.read("sources.csv")
+        if "zones.csv" in present:
+            zones = dataset.geocode_zones(folder.read("zones.csv"))
+        if "projects.csv" in present:
+            projects = dataset.project_frame(folder.read("projects.csv"))
+        if "batches.csv" in present:
+            batches = folder.read("batches.csv")
+        data = dataset.Dataset(sources, zones, projects, batches, folder.version)
+    return data, len(present) == len(TABLES)
 
 
 @dataclass(frozen=True)

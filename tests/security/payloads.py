@@ -50,6 +50,7 @@ PAYLOADS: tuple[str, ...] = (
     "-2+3",
     "@SUM(1+1)",
     "\t=cmd|' /C calc'!A0",
+    "\r=1+2",
     "\u202e项目名称\u202d反向",  # right-to-left override
     "零\u200b宽\u200d字\ufeff符",  # zero-width characters
     "&lt;b&gt;&amp;amp; <!-- --> ]]> \\u003c",
@@ -80,9 +81,9 @@ class PayloadData:
 
 def _append(path: Path, columns: list[str], rows: list[dict]) -> None:
     with path.open("a", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        writer = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
         for row in rows:
-            writer.writerow({c: row.get(c, "") for c in columns})
+            writer.writerow([row.get(c, "") for c in columns])
 
 
 def _columns(path: Path) -> list[str]:
