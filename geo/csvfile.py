@@ -45,21 +45,22 @@ def csv_text(
     quoted too: ``csv.writer`` leaves it bare when lines end in LF, and every CSV reader
     then splits the row there.
     """
-    lines = [_line(header, lineterminator)]
-    for row in rows:
-        cells = ["" if v is None else v for v in row]
-        if spreadsheet:
-            cells = [spreadsheet_cell(v) for v in cells]
-        lines.append(_line(cells, lineterminator))
+    lines = [csv_line(header, spreadsheet=False, lineterminator=lineterminator)]
+    lines += [csv_line(row, spreadsheet=spreadsheet, lineterminator=lineterminator) for row in rows]
     return "".join(lines)
 
 
 _SPECIAL = re.compile(r'[,"\r\n]')
 
 
-def _line(cells: Sequence, lineterminator: str) -> str:
+def csv_line(cells: Sequence, *, spreadsheet: bool, lineterminator: str = "\n") -> str:
+    """One CSV line (see :func:`csv_text`)."""
     out = []
     for cell in cells:
+        if cell is None:
+            cell = ""
+        elif spreadsheet:
+            cell = spreadsheet_cell(cell)
         text = cell if isinstance(cell, str) else str(cell)
         if _SPECIAL.search(text):
             text = '"' + text.replace('"', '""') + '"'
