@@ -40,6 +40,7 @@ class Dataset:
     zones: gpd.GeoDataFrame
     projects: gpd.GeoDataFrame
     batches: pd.DataFrame
+    version: str = ""  # the store's data version it was read at: what caches key on
 
     @property
     def as_of(self) -> str | None:
@@ -96,7 +97,7 @@ def geocode_zones(zones: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry=_points(out["lon"], out["lat"]), crs="EPSG:4326")
 
 
-def from_rows(sources, zones, projects, batches) -> Dataset:
+def from_rows(sources, zones, projects, batches, version: str = "") -> Dataset:
     """A dataset from store rows (mappings keyed by schema column names)."""
     zone_frame = frame(zones, [*ZONE_COLUMNS, "location_lon", "location_lat", "location_note"])
     project_frame = frame(projects, PROJECT_COLUMNS)
@@ -109,6 +110,7 @@ def from_rows(sources, zones, projects, batches) -> Dataset:
             crs="EPSG:4326",
         ),
         batches=frame(batches, BATCH_COLUMNS),
+        version=version,
     )
 
 

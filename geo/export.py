@@ -3,13 +3,12 @@
 - GeoJSON: WGS-84 lon/lat, at most 6 decimals (~0.1 m), polygons wound counter-clockwise
   (RFC 7946 section 3.1.6), UTF-8 with Chinese left unescaped, ``null`` for missing values.
 - CSV: UTF-8 with a byte-order mark (Excel otherwise guesses GBK), ``lon``/``lat`` columns
-  for points and a ``wkt`` column for polygons (or a batch's place, whatever its shape).
+  for points and a ``wkt`` column for polygons (or a batch's place, whatever its shape);
+  formula-like cells neutralised for spreadsheets (:mod:`geo.csvfile`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -18,7 +17,7 @@ import pandas as pd
 import shapely
 
 import boundaries
-from geo import aggregate
+from geo import aggregate, csvfile
 from geo.aggregate import NO_FILTERS, Filters
 from geo.dataset import BATCH_COLUMNS, PROJECT_COLUMNS, ZONE_COLUMNS
 
@@ -78,6 +77,27 @@ def geometry_json(geometry) -> dict | None:
     return {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])}
 
 
+def feature_json(props: dict, geometry) -> str:
+    """One GeoJSON Feature as compact JSON text (what a FeatureCollection joins)."""
+    feature = {
+        "type": "Feature",
+        "properties": {k: plain(v) for k, v in props.items()},
+        "geometry": geometry_json(geometry),
+    }
+    return json.dumps(feature, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def join_features(features: Iterable[str], provenance: dict | None = None) -> bytes:
+    """A FeatureCollection from serialised features (byte for byte ``json.dumps`` of it)."""
+    tail = ""
+    if provenance:
+        tail = ',"provenance":' + json.dumps(
+            provenance, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        )
+    body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]" + tail + "}"
+    return body.encode()
+
+
 def feature_collection(
     rows: Iterable[tuple[dict, object]], provenance: dict | None = None
 ) -> bytes:
@@ -85,36 +105,34 @@ def feature_collection(
 
     ``provenance`` (source, as-of, CRS, licence) becomes a foreign member (RFC 7946 §6.1).
     """
-    features = [
-        {
-            "type": "Feature",
-            "properties": {k: plain(v) for k, v in props.items()},
-            "geometry": geometry_json(geom),
-        }
-        for props, geom in rows
-    ]
-    doc = {"type": "FeatureCollection", "features": features}
-    if provenance:
-        doc["provenance"] = provenance
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    return join_features((feature_json(p, g) for p, g in rows), provenance)
+
+
+def csv_header(fields: Sequence[str], shape: str) -> str:
+    extra = ["lon", "lat"] if shape == "point" else ["wkt"]
+    return csvfile.csv_line([*fields, *extra], spreadsheet=False, lineterminator="\r\n")
+
+
+def csv_row(props: dict, geom, fields: Sequence[str], shape: str) -> str:
+    """One CSV line of a download: formula-like cells neutralised (:mod:`geo.csvfile`)."""
+    values = [plain(props.get(f)) for f in fields]
+    if shape == "point":
+        point = located(geom)
+        values += [round(point.x, DECIMALS), round(point.y, DECIMALS)] if point else [None] * 2
+    else:
+        values.append(None if geom is None else shapely.to_wkt(geom, rounding_precision=DECIMALS))
+    return csvfile.csv_line(values, spreadsheet=True, lineterminator="\r\n")
+
+
+def join_csv(header: str, lines: Iterable[str]) -> bytes:
+    """CSV bytes with a BOM (Excel otherwise guesses GBK)."""
+    return ("\ufeff" + header + "".join(lines)).encode("utf-8")
 
 
 def table_csv(rows: Iterable[tuple[dict, object]], fields: Sequence[str], shape: str) -> bytes:
-    """CSV bytes with a BOM. ``shape`` is ``point`` (lon, lat columns) or ``wkt``."""
-    buffer = io.StringIO()
-    extra = ["lon", "lat"] if shape == "point" else ["wkt"]
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*fields, *extra])
-    for props, geom in rows:
-        values = [plain(props.get(f)) for f in fields]
-        if shape == "point":
-            point = located(geom)
-            values += [round(point.x, DECIMALS), round(point.y, DECIMALS)] if point else ["", ""]
-        else:
-            wkt = "" if geom is None else shapely.to_wkt(geom, rounding_precision=DECIMALS)
-            values.append(wkt)
-        writer.writerow(["" if v is None else v for v in values])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """CSV bytes with a BOM, for spreadsheets (formula-like cells neutralised, see
+    :mod:`geo.csvfile`). ``shape`` is ``point`` (lon, lat columns) or ``wkt``."""
+    return join_csv(csv_header(fields, shape), (csv_row(p, g, fields, shape) for p, g in rows))
 
 
 def _in_bbox(geometry, bbox: Bbox | None) -> bool:

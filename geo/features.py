@@ -22,7 +22,8 @@ from geo import aggregate, export
 from geo.errors import AtlasError
 
 DEFAULT_LIMIT = 100
-MAX_LIMIT = 10_000  # larger limits are clamped to this, never rejected
+MAX_LIMIT = 10_000  # larger limits are clamped to this, never rejected (OGC 17-069r4 7.15.3)
+MAX_OFFSET = 2**31 - 1  # declared in the OpenAPI document; larger offsets get a 400
 
 
 class QueryError(AtlasError):
@@ -40,6 +41,8 @@ class Queryable:
     description: str
     enum: tuple[str, ...] | None = None
     pattern: str | None = None
+    minimum: int | None = None  # integers: the range the OpenAPI document declares
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,9 @@ class ItemsQuery:
 # ---------------------------------------------------------------- building collections
 
 _ADCODE = r"^14\d{4}$"
-_YEAR = Queryable("year", "integer", "Calendar year of the record's date / 日期所在年份")
+_YEAR = Queryable(
+    "year", "integer", "Calendar year of the record's date / 日期所在年份", minimum=1, maximum=9999
+)
 
 
 def _feature(fid: str, props: dict, geometry, when: date | None) -> Feature:
@@ -240,7 +245,26 @@ def _no_metrics(units):
 
 # ---------------------------------------------------------------- parsing a query
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ][0-9:.]+(?:[Zz]|[+-]\d{2}:?\d{2})?)?$")
+# The grammar of ``datetime`` (RFC 3339 dates and date-times, intervals with open ends):
+# the OpenAPI document declares this very pattern, and the parser accepts exactly what it
+# matches (calendar days included: no 2025-02-30), so the two cannot disagree.
+_YEAR4 = r"[1-9][0-9]{3}"
+_MONTH_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_LEAP_DAY = r"(?:[1-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)-02-29"
+_DATE = rf"(?:{_YEAR4}-{_MONTH_DAY}|{_LEAP_DAY})"
+_TIME = (
+    r"(?:[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)"
+)
+_INSTANT = rf"{_DATE}{_TIME}?"
+DATETIME_PATTERN = rf"^(?:{_INSTANT}|{_INSTANT}/(?:{_INSTANT}|\.\.)?|(?:\.\.)?/{_INSTANT})?$"
+_DATETIME_RE = re.compile(DATETIME_PATTERN)
+_INSTANT_RE = re.compile(_INSTANT)
+BBOX_LIMIT = 180.0  # every bbox number lies in -180..180 (latitudes are then clamped to ±90)
 
 
 def _single(args: Mapping[str, Sequence[str]], name: str) -> str | None:
@@ -252,63 +276,75 @@ def _single(args: Mapping[str, Sequence[str]], name: str) -> str | None:
     return values[0]
 
 
-def _int(name: str, text: str, minimum: int) -> int:
-    if not re.fullmatch(r"\d+", text.strip()):
-        raise QueryError(f"{name} must be an integer >= {minimum}, got {text!r}")
-    value = int(text)
+def _int(name: str, text: str, minimum: int, maximum: int | None = None, clamp=False) -> int:
+    """A non-negative decimal integer in [minimum, maximum]; with ``clamp``, larger values
+    become ``maximum``. Digits are counted before converting: a 5,000-digit number is a
+    clear 400, not Python's int-conversion limit."""
+    if not re.fullmatch(r"[0-9]+", text):
+        raise QueryError(f"{name} must be an integer >= {minimum}, got {text[:40]!r}")
+    digits = text.lstrip("0") or "0"
+    too_big = maximum is not None and (
+        len(digits) > len(str(maximum))
+        or (len(digits) == len(str(maximum)) and int(digits) > maximum)
+    )
+    if too_big:
+        if clamp:
+            return maximum
+        raise QueryError(f"{name} must be at most {maximum}, got {text[:40]!r}")
+    value = int(digits)
     if value < minimum:
         raise QueryError(f"{name} must be >= {minimum}, got {value}")
     return value
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """``minLon,minLat,maxLon,maxLat`` (or 6 numbers with heights), each in -180..180.
+
+    Latitudes beyond ±90 are clamped to the poles; ``minLon > maxLon`` is a box across
+    the antimeridian; ``minLat > maxLat`` is an empty box (it selects nothing).
+    """
     parts = text.split(",")
     if len(parts) not in (4, 6):
         raise QueryError("bbox must be minLon,minLat,maxLon,maxLat (4 or 6 numbers)")
     try:
         nums = [float(p) for p in parts]
     except ValueError:
-        raise QueryError(f"bbox must be numbers, got {text!r}") from None
-    if not all(math.isfinite(n) for n in nums):
-        raise QueryError("bbox numbers must be finite")
+        raise QueryError(f"bbox must be numbers, got {text[:80]!r}") from None
+    if not all(math.isfinite(n) and -BBOX_LIMIT <= n <= BBOX_LIMIT for n in nums):
+        raise QueryError("bbox numbers must lie in -180..180 (CRS84 degrees)")
     if len(nums) == 6:
         nums = [nums[0], nums[1], nums[3], nums[4]]
     x0, y0, x1, y1 = nums
-    if not (-90 <= y0 <= 90 and -90 <= y1 <= 90 and -180 <= x0 <= 180 and -180 <= x1 <= 180):
-        raise QueryError("bbox is outside lon -180..180 / lat -90..90 (WGS-84)")
-    if y0 > y1:
-        raise QueryError("bbox minLat is greater than maxLat")
-    return x0, y0, x1, y1
+    return x0, max(-90.0, min(90.0, y0)), x1, max(-90.0, min(90.0, y1))
 
 
 def _instant(text: str) -> date | None:
     if text in ("", ".."):
         return None
-    if not _DATE_RE.match(text):
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")).date()
+
+
+def parse_datetime(text: str) -> tuple[date | None, date | None] | None:
+    """An instant or an interval with open ends (``../2025-03-01``, ``2025-01-01/``).
+
+    Empty means no filter (``None``). An interval ending before it starts selects nothing.
+    """
+    if not _DATETIME_RE.match(text):
         raise QueryError(
-            f"datetime {text!r} is not RFC 3339 (e.g. 2025-02-06 or 2025-02-06T00:00:00Z)"
+            f"datetime {text[:60]!r} is not an RFC 3339 date or date-time, or an interval "
+            "of them (open ends '..'), e.g. 2025-02-06, 2025-02-06T00:00:00Z, ../2025-03-01"
         )
+    if text == "":
+        return None
     try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")).date()
-    except ValueError:
-        raise QueryError(f"datetime {text!r} is not a valid date") from None
-
-
-def parse_datetime(text: str) -> tuple[date | None, date | None]:
-    """An instant or an interval with open ends (``../2025-03-01``, ``2025-01-01/``)."""
-    if "/" in text:
-        start_text, _, end_text = text.partition("/")
-        if start_text in ("", "..") and end_text in ("", ".."):
-            raise QueryError("datetime interval needs at least one end")
-        start, end = _instant(start_text), _instant(end_text)
-        if start and end and start > end:
-            raise QueryError("datetime interval starts after it ends")
-        return start, end
-    moment = _instant(text)
-    if moment is None:
-        raise QueryError("datetime needs a date or an interval")
+        if "/" in text:
+            start_text, _, end_text = text.partition("/")
+            return _instant(start_text), _instant(end_text)
+        moment = _instant(text)
+    except ValueError:  # the pattern admits only real dates; a guard, not a path
+        raise QueryError(f"datetime {text[:60]!r} is not a valid date") from None
     return moment, moment
 
 
@@ -326,9 +362,13 @@ def parse_items_query(
             f"unknown parameter(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
         )
     limit_text = _single(args, "limit")
-    limit = min(_int("limit", limit_text, 1), MAX_LIMIT) if limit_text else default_limit
+    limit = (
+        _int("limit", limit_text, 1, MAX_LIMIT, clamp=True)
+        if limit_text is not None
+        else default_limit
+    )
     offset_text = _single(args, "offset")
-    offset = _int("offset", offset_text, 0) if offset_text else 0
+    offset = _int("offset", offset_text, 0, MAX_OFFSET) if offset_text is not None else 0
     bbox_text = _single(args, "bbox")
     dt_text = _single(args, "datetime")
     filters = {}
@@ -341,7 +381,7 @@ def parse_items_query(
         if q.pattern and not re.fullmatch(q.pattern, value):
             raise QueryError(f"{name} must match {q.pattern}; got {value!r}")
         if q.type == "integer":
-            _int(name, value, 0)
+            _int(name, value, q.minimum or 0, q.maximum)
         filters[name] = value
     return ItemsQuery(
         limit=limit,
@@ -355,17 +395,33 @@ def parse_items_query(
 # ---------------------------------------------------------------- answering it
 
 
-def _matches(feature: Feature, query: ItemsQuery, collection: Collection, box) -> bool:
-    """``box`` is the query's bbox as a shapely polygon (or None), built once per query."""
-    if box is not None:
-        if feature.bounds is None:
-            return False
-        x0, y0, x1, y1 = query.bbox
-        b = feature.bounds
+def bbox_boxes(bbox) -> list[tuple[float, float, float, float]]:
+    """A bbox as plain boxes: two across the antimeridian, none when it is empty."""
+    x0, y0, x1, y1 = bbox
+    if y0 > y1:
+        return []
+    if x0 > x1:
+        return [(x0, y0, 180.0, y1), (-180.0, y0, x1, y1)]
+    return [(x0, y0, x1, y1)]
+
+
+def bbox_matches(bounds, geometry, boxes, shapes) -> bool:
+    """Does a geometry (with its bounds) meet any of ``boxes`` (``shapes``: their polygons)?"""
+    if bounds is None:
+        return False
+    for (x0, y0, x1, y1), shape in zip(boxes, shapes, strict=True):
+        b = bounds
         if b[0] > x1 or b[2] < x0 or b[1] > y1 or b[3] < y0:  # cheap reject before shapely
-            return False
-        if not box.intersects(feature.geometry):
-            return False
+            continue
+        if shape.intersects(geometry):
+            return True
+    return False
+
+
+def _matches(feature: Feature, query: ItemsQuery, collection: Collection, boxes) -> bool:
+    """``boxes`` is the query's bbox as (bounds, polygons) or None, built once per query."""
+    if boxes is not None and not bbox_matches(feature.bounds, feature.geometry, *boxes):
+        return False
     if query.interval is not None and collection.temporal_property:
         if feature.when is None:
             return False
@@ -383,5 +439,10 @@ def _matches(feature: Feature, query: ItemsQuery, collection: Collection, box) -
 
 def select(collection: Collection, query: ItemsQuery) -> list[Feature]:
     """Every feature matching the query, in collection order, before paging."""
-    box = shapely.box(*query.bbox) if query.bbox is not None else None
-    return [f for f in collection.features if _matches(f, query, collection, box)]
+    boxes = None
+    if query.bbox is not None:
+        plain = bbox_boxes(query.bbox)
+        if not plain:
+            return []
+        boxes = (plain, [shapely.box(*b) for b in plain])
+    return [f for f in collection.features if _matches(f, query, collection, boxes)]

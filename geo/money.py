@@ -22,11 +22,14 @@ _MAGNITUDE.update({"百万": Decimal(10**6), "十万": Decimal(10**5), "万": De
 
 _CN_NUM = "零〇一二两俩三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
 _QUALIFIER_BEFORE = r"(?P<pre>超过|超|逾|近|约|达到|达|突破|不足|不到|高达|共计|合计)?"
+# Bounded repeats, and no start inside a run of digits: every attempt costs a bounded
+# number of steps, so finding amounts is linear in the text (an unbounded ``\d+`` retried
+# at every position of a long digit run is quadratic). No real amount is longer.
 AMOUNT = re.compile(
     _QUALIFIER_BEFORE
-    + r"(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|["
+    + r"(?P<num>(?<!\d)(?:\d{1,3}(?:[,，]\d{3}){1,6}(?:\.\d{1,20})?|\d{1,20}(?:\.\d{1,20})?)|["
     + _CN_NUM
-    + r"]+)"
+    + r"]{1,20})"
     + r"(?P<post1>余|多)?(?P<mag>万亿|千万|百万|十万|亿|万)?(?P<post2>余|多)?"
     + r"(?P<cur>元人民币|元|块钱)"
 )

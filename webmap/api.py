@@ -6,12 +6,15 @@ Content-Disposition file name. Unfiltered boundary layers are served pre-seriali
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from dataclasses import dataclass
+
+import shapely
+from flask import Blueprint, Response, current_app, request
+from shapely.strtree import STRtree
 
 import boundaries
 from geo import aggregate, export
 from webmap import live, params, provenance
-from webmap.pages import PageCache
 from webmap.store import DATUMS, Blob
 
 bp = Blueprint("api", __name__)
@@ -37,7 +40,6 @@ def _send(body: bytes, fmt: str, name: str, p: dict) -> Response:
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
     if p.get("download") == "1":
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response.headers["Access-Control-Allow-Origin"] = "*"  # open data, no credentials
     response.headers.extend(provenance.headers())
     return response
 
@@ -53,7 +55,6 @@ def _blob(blob: Blob, mimetype: str) -> Response:
         response = Response(blob.data, mimetype=mimetype)
     response.set_etag(blob.etag)
     response.headers["Vary"] = "Accept-Encoding"
-    response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers.extend(provenance.headers())
     return response
 
@@ -74,9 +75,66 @@ TABLES = {
 }
 
 
-def _cached(key, build) -> bytes:
-    """Download bodies are pure functions of their parameters: keep the recent ones."""
-    return live.cache("downloads", lambda: PageCache(64)).get(key, build)
+@dataclass(frozen=True)
+class FeatureSet:
+    """One filtered layer, every row serialised once (GeoJSON and CSV), indexed in space.
+
+    A bbox download is then a spatial-index query plus string joining: no row is
+    converted again however many distinct boxes are asked for.
+    """
+
+    features: tuple[str, ...]  # GeoJSON Feature text, one per row
+    lines: tuple[str, ...]  # CSV line, one per row
+    header: str  # CSV header line
+    geometries: tuple  # shapely geometry or None, one per row
+    tree: STRtree
+
+    @classmethod
+    def of(cls, rows, fields, shape: str) -> FeatureSet:
+        rows = list(rows)
+        geometries = tuple(g for _, g in rows)
+        return cls(
+            tuple(export.feature_json(p, g) for p, g in rows),
+            tuple(export.csv_row(p, g, fields, shape) for p, g in rows),
+            export.csv_header(fields, shape),
+            geometries,
+            STRtree([g if g is not None else shapely.Point() for g in geometries]),
+        )
+
+    @property
+    def nbytes(self) -> int:
+        text = sum(len(f) for f in self.features) + sum(len(x) for x in self.lines)
+        return 3 * text + 200 * len(self.features)  # rough: str overhead, geometries, tree
+
+    def select(self, bbox) -> list[int]:
+        """Rows in the order of the layer: all of them, or those meeting ``bbox``."""
+        if bbox is None:
+            return list(range(len(self.features)))
+        hits = self.tree.query(shapely.box(*bbox), predicate="intersects")
+        return sorted(int(i) for i in hits if self.geometries[i] is not None)
+
+    def body(self, fmt: str, rows: list[int]) -> bytes:
+        if fmt == "geojson":
+            return export.join_features(
+                (self.features[i] for i in rows), provenance.provenance().as_dict()
+            )
+        return export.join_csv(self.header, (self.lines[i] for i in rows))
+
+
+def _cache():
+    return current_app.extensions["atlas_downloads"]
+
+
+def _download(key: tuple, fmt: str, bbox, build_rows, fields, shape) -> bytes:
+    """The body of a download: the layer's FeatureSet (cached per filter set), then
+    the rows in ``bbox``. Bodies without a bbox are cached whole too."""
+    version = store().data.version
+    layer = _cache().get(
+        ("layer", *key, version), lambda: FeatureSet.of(build_rows(), fields, shape)
+    )
+    if bbox is not None:
+        return layer.body(fmt, layer.select(bbox))
+    return _cache().get(("body", fmt, *key, version), lambda: layer.body(fmt, layer.select(None)))
 
 
 def _table(table: str, fmt: str):
@@ -84,15 +142,16 @@ def _table(table: str, fmt: str):
     p = params.parse(request.args, table)
     rows_of, fields, shape = TABLES[table]
     kwargs = {"shapes": store().shapes} if table == "batches" else {}
-
-    def build() -> bytes:
-        rows = rows_of(store().data, params.filters(p), p.get("bbox"), **kwargs)
-        if fmt == "geojson":
-            return export.feature_collection(rows, provenance.provenance().as_dict())
-        return export.table_csv(rows, fields, shape)
-
-    key = (table, fmt, tuple((k, v) for k, v in p.items() if k != "download"))
-    return _send(_cached(key, build), fmt, _name(f"shanxi-{table}", p), p)
+    key = (table, tuple((k, v) for k, v in p.items() if k not in ("download", "bbox")))
+    body = _download(
+        key,
+        fmt,
+        p.get("bbox"),
+        lambda: rows_of(store().data, params.filters(p), None, **kwargs),
+        fields,
+        shape,
+    )
+    return _send(body, fmt, _name(f"shanxi-{table}", p), p)
 
 
 @bp.route("/api/zones.<fmt>")
@@ -128,20 +187,19 @@ def boundary_layer(level: str, fmt: str):
                 f'attachment; filename="shanxi-{level}.geojson"'
             )
         return response
+    units = store().units[level]
+    columns = [] if level == "province" else list(aggregate.METRICS)
 
-    def build() -> bytes:
-        units = store().units[level]
+    def rows():
         if level == "province":
             metrics = units.set_index("adcode")[[]]
         else:
             metrics = aggregate.all_metrics(store().data, level, params.filters(p))
-        rows = export.boundary_rows(units, metrics, p.get("bbox"))
-        if fmt == "geojson":
-            return export.feature_collection(rows, provenance.provenance().as_dict())
-        return export.table_csv(rows, export.BOUNDARY_FIELDS + list(metrics.columns), "wkt")
+        return export.boundary_rows(units, metrics)
 
-    key = ("boundaries", level, fmt, tuple(filtered.items()))
-    return _send(_cached(key, build), fmt, _name(f"shanxi-{level}", p), p)
+    key = ("boundaries", level, tuple((k, v) for k, v in filtered.items() if k != "bbox"))
+    body = _download(key, fmt, p.get("bbox"), rows, export.BOUNDARY_FIELDS + columns, "wkt")
+    return _send(body, fmt, _name(f"shanxi-{level}", p), p)
 
 
 @bp.route("/geo/<level>.<datum>.json")

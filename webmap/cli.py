@@ -7,6 +7,7 @@ files are written whole or not at all.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -37,14 +38,19 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         reference_date=args.reference_date,
         dataset_dir=args.dataset,
     )
-    text = runner.to_json(payload)
+    data = runner.to_json(payload).encode("utf-8")
     if args.output:
-        from geo.curate import write_all
+        from geo.curate import write_file
 
-        write_all({args.output: text})
+        write_file(args.output, data)
     else:
-        sys.stdout.write(text)
-    return 1 if any(d.get("error") for d in payload["documents"]) else 0
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    failed = [d for d in payload["documents"] if d.get("error")]
+    for d in failed:
+        _error(f"{d['source']}: {d['error']}")
+    return 1 if failed else 0
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -137,18 +143,32 @@ def _date(text: str):
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
 
 
+def _error(message: str) -> None:
+    """One line on stderr, whatever bytes the message carries (file names may not be UTF-8)."""
+    line = " ".join(f"sxmap: error: {message}".split()) + "\n"
+    sys.stderr.flush()
+    sys.stderr.buffer.write(line.encode("utf-8", "backslashreplace"))
+    sys.stderr.buffer.flush()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except AtlasError as exc:
-        print(f"sxmap: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 2
     except OSError as exc:  # unreadable input, unwritable output: a message, not a traceback
-        print(f"sxmap: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        name = os.fsdecode(exc.filename) if exc.filename is not None else ""
+        _error(f"{exc.strerror or exc}: {name}")
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: still one line; SXMAP_DEBUG=1 shows the traceback
+        if os.environ.get("SXMAP_DEBUG"):
+            raise
+        _error(f"internal error ({type(exc).__name__}: {exc}); run with SXMAP_DEBUG=1 for details")
+        return 70
 
 
 if __name__ == "__main__":

@@ -8,13 +8,15 @@ the page by ``atlas.js`` with ``textContent``: never as HTML.
 from __future__ import annotations
 
 import html
+import itertools
 import json
+import re
+from types import SimpleNamespace
 
 import folium
 from branca.element import Figure, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
-from markupsafe import Markup
 
 from webmap import assets
 
@@ -25,21 +27,52 @@ def json_for_html(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# Data never reaches a template engine. folium/branca render every element's output a
+# second time as Jinja source (``MacroElement.render`` wraps each macro's output in a new
+# ``Element(template)``), so anything from the data placed in the element tree would be
+# template source. Instead the tree holds only slot tokens; :meth:`AtlasPage.render_html`
+# renders the skeleton, makes its element ids deterministic, then puts the data in with
+# one pass of plain string substitution (never parsed by anything afterwards).
+_SLOT = re.compile(r"@@atlas-slot-(\d+)@@")
+_SLOT_IDS = itertools.count()
+# branca element ids: 32 random hex digits after the element's name (``map_3f2a...``).
+_ELEMENT_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-z])")
+
+
+def _slot() -> str:
+    return f"@@atlas-slot-{next(_SLOT_IDS)}@@"
+
+
+def deterministic_ids(html_text: str) -> str:
+    """Replace branca's random element ids by their order of first appearance.
+
+    The same page then renders to the same bytes in every process (one ETag and one set
+    of CSP script hashes per URL across gunicorn workers).
+    """
+    seen: dict[str, str] = {}
+
+    def number(mo: re.Match) -> str:
+        return seen.setdefault(mo.group(0), f"{len(seen):032x}")
+
+    return _ELEMENT_ID.sub(number, html_text)
+
+
 class AtlasPage(Figure):
     """A whole HTML page: folium's header, map and script inside the Atlas's chrome.
 
     ``before`` / ``after`` are already-escaped HTML (rendered by Flask's autoescaping
-    Jinja); ``title`` and ``label`` are plain text.
+    Jinja); ``title`` and ``label`` are plain text. None of them, nor any layer's data,
+    is in the element tree: render with :meth:`render_html`, never ``render()``.
     """
 
     _template = Template(
         '<!DOCTYPE html>\n<html lang="{{ this.lang }}">\n<head>\n'
         '<meta charset="utf-8">\n<link rel="icon" href="data:,">\n'
-        "<title>{{ this.title_html }}</title>\n"
+        "<title>{{ this.slots.title }}</title>\n"
         "{{ this.header.render(**kwargs) }}\n</head>\n"
-        '<body class="{{ this.body_class }}">\n{{ this.before }}\n'
-        '<div class="atlas-map" role="region" aria-label="{{ this.label_html }}">\n'
-        "{{ this.html.render(**kwargs) }}\n</div>\n{{ this.after }}\n"
+        '<body class="{{ this.body_class }}">\n{{ this.slots.before }}\n'
+        '<div class="atlas-map" role="region" aria-label="{{ this.slots.label }}">\n'
+        "{{ this.html.render(**kwargs) }}\n</div>\n{{ this.slots.after }}\n"
         "<script>\n{{ this.script.render(**kwargs) }}\n</script>\n</body>\n</html>\n"
     )
 
@@ -54,11 +87,15 @@ class AtlasPage(Figure):
         after: str = "",
     ):
         super().__init__()
-        self.title_html = html.escape(title)
-        self.label_html = html.escape(label)
         self.lang = "en" if lang == "en" else "zh-CN"
         self.body_class = body_class
-        self.before, self.after = Markup(before), Markup(after)
+        self.slots = SimpleNamespace(title=_slot(), label=_slot(), before=_slot(), after=_slot())
+        self._values = {
+            self.slots.title: html.escape(title),
+            self.slots.label: html.escape(label),
+            self.slots.before: str(before),
+            self.slots.after: str(after),
+        }
         self.header.add_child(
             folium.elements.Element(
                 f'<link rel="stylesheet" href="{assets.static_url("atlas.css")}"/>'
@@ -66,13 +103,36 @@ class AtlasPage(Figure):
             name="atlas_css_page",
         )
 
+    def _slot_values(self) -> dict[str, str]:
+        values = dict(self._values)
+        stack = list(self._children.values())
+        while stack:
+            element = stack.pop()
+            if isinstance(element, AtlasLayer):
+                values[element.slot] = element.payload
+            stack.extend(element._children.values())
+        return values
+
+    def render_html(self) -> str:
+        """The page: a data-free skeleton rendered by branca, then the data put in."""
+        values = self._slot_values()
+        skeleton = deterministic_ids(self.render())
+        found = _SLOT.findall(skeleton)
+        if len(found) != len(values) or len(set(found)) != len(found):
+            raise RuntimeError("page skeleton lost or repeated a data slot")
+        return _SLOT.sub(lambda mo: values[mo.group(0)], skeleton)
+
 
 class AtlasLayer(JSCSSMixin, MacroElement):
-    """Calls ``Atlas.<kind>(map, config)`` from atlas.js with a JSON config block."""
+    """Calls ``Atlas.<kind>(map, config)`` from atlas.js with a JSON config block.
+
+    The config (article text included) is not part of the element's template output: the
+    output holds a slot token that :meth:`AtlasPage.render_html` replaces after rendering.
+    """
 
     _template = Template(
         "{% macro html(this, kwargs) %}"
-        '<script type="application/json" id="{{ this.get_name() }}_cfg">{{ this.payload }}</script>'
+        '<script type="application/json" id="{{ this.get_name() }}_cfg">{{ this.slot }}</script>'
         "{% endmacro %}"
         "{% macro script(this, kwargs) %}"
         "Atlas.{{ this.kind }}({{ this._parent.get_name() }}, JSON.parse("
@@ -84,6 +144,7 @@ class AtlasLayer(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "AtlasLayer"
         self.kind = kind
+        self.slot = _slot()
         self.payload = json_for_html(config)
         js = [("atlas_js", assets.static_url("atlas.js"))]
         css = []

@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from urllib.parse import unquote_to_bytes
+
+from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from boundaries.errors import AtlasError
 from webmap import assets, pages
+
+
+class QueryEncodingError(AtlasError):
+    """A query string that is not UTF-8 once percent-decoded."""
+
+    status = 400
+
+
+def ascii_query_strings(wsgi_app):
+    """WSGI middleware: raw non-ASCII bytes in the query string become %XX escapes.
+
+    A client may send ``GET /?a=\xff`` unescaped; werkzeug then fails to decode the query
+    (and fails again in every error handler that reads it). Escaped, the bytes are what
+    a browser would have sent, and :func:`_utf8_query` answers 400 when they are not UTF-8.
+    """
+
+    def app(environ, start_response):
+        query = environ.get("QUERY_STRING", "")
+        if not query.isascii():
+            environ["QUERY_STRING"] = "".join(
+                c
+                if c.isascii()
+                else "".join(f"%{b:02X}" for b in c.encode("latin-1", "ignore") or c.encode())
+                for c in query
+            )
+        return wsgi_app(environ, start_response)
+
+    return app
 
 
 def _wants_html() -> bool:
@@ -52,14 +82,19 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _respond(exc.code, exc.name, exc.description)
-
-    @app.after_request
-    def security_headers(response):
-        """A CSP on every response; framing only for /embed/ routes."""
-        response.headers.setdefault("Content-Security-Policy", pages.csp())
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        if not request.path.startswith("/embed/"):
-            response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response = make_response(_respond(exc.code, exc.name, exc.description))
+        for name, value in exc.get_headers():  # Allow on 405, Retry-After, ...
+            if name.lower() != "content-type":
+                response.headers[name] = value
         return response
+
+    @app.before_request
+    def _utf8_query():
+        try:
+            unquote_to_bytes(request.query_string).decode("utf-8")
+        except UnicodeDecodeError:
+            raise QueryEncodingError(
+                "the query string is not UTF-8 text once percent-decoded"
+            ) from None
+
+    app.wsgi_app = ascii_query_strings(app.wsgi_app)

@@ -4,7 +4,7 @@ Every write to the store bumps its data version. Each app process checks the ver
 most every ``DATA_VERSION_POLL`` seconds (one indexed single-row read) and, when it
 changed, builds the read model of the new version (:class:`webmap.store.Store` and the
 OGC collections) while other requests go on with the old one; then swaps one reference.
-Caches belong to a version, so a swap drops them: no stale page, download or ETag.
+Cache keys carry the data version, so no stale page, download or ETag is served.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app, g
 
@@ -26,7 +26,6 @@ class State:
     version: int
     store: object  # webmap.store.Store
     collections: dict  # geo.features collections for the OGC API
-    caches: dict = field(default_factory=dict)  # name -> cache, fresh per version
 
 
 class Live:
@@ -72,12 +71,3 @@ def state() -> State:
 
 def store():
     return state().store
-
-
-def cache(name: str, make):
-    """This version's cache called ``name`` (created by ``make()`` on first use)."""
-    caches = state().caches
-    found = caches.get(name)
-    if found is None:
-        found = caches.setdefault(name, make())
-    return found

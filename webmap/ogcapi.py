@@ -1,19 +1,22 @@
 """OGC API – Features Part 1 at ``/ogcapi``: a thin HTTP adapter over ``geo.features``.
 
 Conformance: core, geojson, html, oas30. Every response is built once per distinct
-request (path, parameters, format) and cached; ETags make repeat requests 304s. Errors
-in this blueprint answer ``{"code", "description"}`` as the standard's examples do.
+request (path, normalised parameters, negotiated format, data version, base URL) and
+cached (``webmap.cache``, bounded by bytes); ETags make repeat requests 304s. Absolute
+links start with the ``PUBLIC_BASE_URL`` setting (the request's own URL only when it is
+unset). Errors in this blueprint answer ``{"code", "description"}`` as the standard's
+examples do.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from boundaries.errors import AtlasError
 from geo import features as gf
@@ -35,7 +38,6 @@ EXPORTS = {  # f= value → (media type, file extension)
     "gpkg": ("application/geopackage+sqlite3", "gpkg"),
     "kml": ("application/vnd.google-earth.kml+xml", "kml"),
 }
-_CACHE_SIZE = 1024
 
 
 class NotFound(AtlasError):
@@ -52,6 +54,10 @@ class Cached:
     mimetype: str
     etag: str
     headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.body) + 256 + sum(len(k) + len(v) for k, v in self.headers)
 
 
 def init_app(app) -> None:
@@ -96,27 +102,41 @@ def _only(*names: str) -> None:
         )
 
 
-def _cache_key() -> tuple:
-    accept = request.headers.get("Accept", "") if "f" not in request.args else ""
-    return (request.path, tuple(sorted(request.args.items(multi=True))), accept, request.url_root)
+_HOST = re.compile(
+    r"(?:(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?"
+)
 
 
-def _respond(build) -> Response:
+def base_url() -> str:
+    """Where the API lives, for absolute links: ``PUBLIC_BASE_URL``, else this request's
+    scheme and host (checked: a Host header that is not a host name gets a 400)."""
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        return configured
+    if not _HOST.fullmatch(request.host):
+        raise gf.QueryError(f"Host header {request.host[:80]!r} is not a host name")
+    return f"{request.scheme}://{request.host.lower()}{request.script_root}"
+
+
+def _cache_key(fmt: str) -> tuple:
+    """What changes an answer: path, normalised parameters, negotiated format, data
+    version and the base URL of its links. Never raw headers."""
+    args = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "f"))
+    version = live.store().data.version
+    return (request.path, args, fmt, version, base_url())
+
+
+def _respond(build, fmt: str) -> Response:
     """Serve from the cache, else ``build() -> (body, mimetype, headers)`` and cache it."""
-    cache: OrderedDict = live.cache("ogc", OrderedDict)
-    key = _cache_key()
-    entry = cache.get(key)
-    if entry is None:
+
+    def make() -> Cached:
         body, mimetype, headers = build()
         if isinstance(body, str):
             body = body.encode("utf-8")
         etag = hashlib.blake2b(body, digest_size=12).hexdigest()
-        entry = Cached(body, mimetype, etag, tuple(headers))
-        cache[key] = entry
-        if len(cache) > _CACHE_SIZE:
-            cache.popitem(last=False)
-    else:
-        cache.move_to_end(key)
+        return Cached(body, mimetype, etag, tuple(headers))
+
+    entry = current_app.extensions["ogc_cache"].get(_cache_key(fmt), make)
     if entry.etag in request.if_none_match:
         response = Response(status=304)
     else:
@@ -137,7 +157,7 @@ def _json(doc) -> str:
 
 
 def _url(path: str, **params) -> str:
-    base = request.url_root.rstrip("/") + "/ogcapi" + path
+    base = base_url() + "/ogcapi" + path
     params = {k: v for k, v in params.items() if v is not None}
     return base + ("?" + urlencode(params, doseq=True) if params else "")
 
@@ -204,7 +224,7 @@ def landing():
         }
         return _document(fmt, "ogc_landing.html", doc)
 
-    return _respond(build)
+    return _respond(build, fmt)
 
 
 @bp.route("/conformance")
@@ -216,7 +236,7 @@ def conformance():
         doc = {"conformsTo": CONFORMANCE}
         return _document(fmt, "ogc_conformance.html", doc)
 
-    return _respond(build)
+    return _respond(build, fmt)
 
 
 @bp.route("/api")
@@ -225,14 +245,17 @@ def api_document():
     fmt = _format(("json", "html"))
     if fmt == "html":
         return api_html()
-    return _respond(lambda: (_json(openapi.document(_collections(), _url(""))), OPENAPI_JSON, []))
+    return _respond(
+        lambda: (_json(openapi.document(_collections(), _url(""))), OPENAPI_JSON, []), fmt
+    )
 
 
 @bp.route("/api.html")
 def api_html():
     _only("f")
     return _respond(
-        lambda: (_html("ogc_api.html", doc=openapi.document(_collections(), _url(""))), HTML, [])
+        lambda: (_html("ogc_api.html", doc=openapi.document(_collections(), _url(""))), HTML, []),
+        "html",
     )
 
 
@@ -311,7 +334,7 @@ def collections():
         }
         return _document(fmt, "ogc_collections.html", doc)
 
-    return _respond(build)
+    return _respond(build, fmt)
 
 
 @bp.route("/collections/<cid>")
@@ -324,20 +347,21 @@ def collection(cid: str):
         doc = _collection_doc(c)
         return _document(fmt, "ogc_collection.html", doc, collection=c)
 
-    return _respond(build)
+    return _respond(build, fmt)
 
 
 @bp.route("/collections/<cid>/queryables")
 def queryables(cid: str):
     _only("f")
     c = _collection(cid)
-    _format(("json",))
+    fmt = _format(("json",))
     return _respond(
         lambda: (
             _json(openapi.queryables_schema(c, _url(f"/collections/{cid}/queryables"))),
             "application/schema+json",
             [],
-        )
+        ),
+        fmt,
     )
 
 
@@ -401,7 +425,7 @@ def items(cid: str):
         body = head[:-1] + ',"features":[' + ",".join(f.json for f in page) + "]}"
         return body, GEOJSON, provenance.headers()
 
-    return _respond(build)
+    return _respond(build, fmt)
 
 
 def _export(c: gf.Collection, page: list, fmt: str):
@@ -441,10 +465,10 @@ def item(cid: str, fid: str):
             return _html("ogc_item.html", collection=c, feature=feature, links=links), HTML, []
         return feature.json[:-1] + ',"links":' + _json(links) + "}", GEOJSON, []
 
-    return _respond(build)
+    return _respond(build, fmt)
 
 
-# ---------------------------------------------------------------- errors and CORS
+# ---------------------------------------------------------------- errors
 
 
 @bp.errorhandler(AtlasError)
@@ -454,11 +478,3 @@ def _atlas_error(exc: AtlasError):
     )
     body = _json({"code": code, "description": str(exc)})
     return Response(body, status=exc.status, mimetype=JSON)
-
-
-@bp.after_request
-def _cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Disposition"
-    response.vary.add("Accept")
-    return response

@@ -64,7 +64,9 @@ def _query_param(q: gf.Queryable) -> dict:
     if q.pattern:
         schema["pattern"] = q.pattern
     if q.type == "integer":
-        schema["minimum"] = 0
+        schema["minimum"] = q.minimum if q.minimum is not None else 0
+        if q.maximum is not None:
+            schema["maximum"] = q.maximum
     return {
         "name": q.name,
         "in": "query",
@@ -234,7 +236,8 @@ def document(collections: dict[str, gf.Collection], server_url: str) -> dict:
                     "name": "offset",
                     "in": "query",
                     "required": False,
-                    "schema": {"type": "integer", "minimum": 0},
+                    "description": "Features to skip (paging); past the last one, an empty page",
+                    "schema": {"type": "integer", "minimum": 0, "maximum": gf.MAX_OFFSET},
                     "style": "form",
                     "explode": False,
                 },
@@ -242,12 +245,20 @@ def document(collections: dict[str, gf.Collection], server_url: str) -> dict:
                     "name": "bbox",
                     "in": "query",
                     "required": False,
-                    "description": "minLon,minLat,maxLon,maxLat in CRS84",
+                    "description": "minLon,minLat,maxLon,maxLat in CRS84 (or 6 numbers with "
+                    "heights). Latitudes beyond ±90 are clamped; minLon > maxLon crosses the "
+                    "antimeridian; minLat > maxLat is empty and selects nothing.",
                     "schema": {
                         "type": "array",
-                        "minItems": 4,
-                        "maxItems": 6,
-                        "items": {"type": "number"},
+                        "oneOf": [
+                            {"minItems": 4, "maxItems": 4},
+                            {"minItems": 6, "maxItems": 6},
+                        ],
+                        "items": {
+                            "type": "number",
+                            "minimum": -gf.BBOX_LIMIT,
+                            "maximum": gf.BBOX_LIMIT,
+                        },
                     },
                     "style": "form",
                     "explode": False,
@@ -256,8 +267,10 @@ def document(collections: dict[str, gf.Collection], server_url: str) -> dict:
                     "name": "datetime",
                     "in": "query",
                     "required": False,
-                    "description": "RFC 3339 instant or interval (open ends '..')",
-                    "schema": {"type": "string"},
+                    "description": "RFC 3339 date or date-time, or an interval of them with "
+                    "open ends ('..' or empty); empty means no filter. An interval that ends "
+                    "before it starts selects nothing.",
+                    "schema": {"type": "string", "pattern": gf.DATETIME_PATTERN},
                     "style": "form",
                     "explode": False,
                 },

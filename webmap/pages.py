@@ -1,8 +1,9 @@
-"""Rendered pages: CSP hashes of their inline scripts, gzip, ETag, and an LRU cache.
+"""Rendered pages: CSP hashes of their inline scripts, gzip and ETag.
 
-Folium writes its map set-up as inline ``<script>`` blocks with random element ids, so a
-nonce-free policy needs the hashes of exactly the scripts of each rendered page. Pages are
-rendered once per normalised parameter set and kept, with their hashes, in the cache.
+Folium writes its map set-up as inline ``<script>`` blocks, so a nonce-free policy needs
+the hashes of exactly the scripts of each rendered page. Pages render deterministically
+(``webmap.elements``: the same bytes in every process), are rendered once per normalised
+parameter set and kept, with their hashes, in the app's page cache (``webmap.cache``).
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ import base64
 import gzip
 import hashlib
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Response, request
@@ -32,6 +30,10 @@ class Page:
     img_src: tuple[str, ...] = ()
     frame_src: tuple[str, ...] = ()
     embed: bool = False
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.body) + len(self.gz) + 256
 
     @classmethod
     def of(cls, html: str, **kwargs) -> Page:
@@ -84,31 +86,3 @@ def respond(page: Page, status: int = 200) -> Response:
     response.headers["Content-Security-Policy"] = csp(page)
     response.headers["Cache-Control"] = "no-cache"  # revalidate: cheap with the ETag
     return response
-
-
-class PageCache:
-    """A thread-safe LRU of rendered pages keyed by route and normalised parameters."""
-
-    def __init__(self, size: int = 256):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key, build: Callable[[], Page]) -> Page:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]
-        page = build()  # outside the lock: rendering takes tens of milliseconds
-        with self._lock:
-            self.misses += 1
-            self._items[key] = page
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return page
-
-    def __len__(self) -> int:
-        return len(self._items)

@@ -7,6 +7,7 @@ sorted) so they can key the page cache.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
@@ -115,7 +116,10 @@ def _bbox(value: str):
         box = tuple(float(v) for v in value.split(","))
     except ValueError:
         return None
-    if len(box) != 4 or not (box[0] < box[2] and box[1] < box[3]):
+    if len(box) != 4 or not all(math.isfinite(v) for v in box):
+        return None
+    x0, y0, x1, y1 = box
+    if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
         return None
     return box
 

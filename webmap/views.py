@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 import boundaries
 from webmap import assets, forms, i18n, live, maps, pages, params, records
+from webmap.cache import ByteCache
 from webmap.elements import BASEMAPS, AtlasPage
 
 bp = Blueprint("pages", __name__)
@@ -19,9 +20,13 @@ def store():
     return live.store()
 
 
-def page_cache() -> pages.PageCache:
-    size = current_app.config["PAGE_CACHE_SIZE"]
-    return live.cache("pages", lambda: pages.PageCache(size))
+def page_cache() -> ByteCache:
+    return current_app.extensions["atlas_pages"]
+
+
+def cache_key(*parts) -> tuple:
+    """A page's cache key: what it is, its normalised parameters, the data's version."""
+    return (*parts, store().data.version)
 
 
 def basemaps() -> tuple[str, ...]:
@@ -85,7 +90,7 @@ def render_map(m, *, title, lang, embed, before="", after="", doc=False) -> str:
         body_class="atlas-embed" if embed else ("atlas-doc" if doc else "atlas-app"),
     )
     page.add_child(m)
-    return page.render()
+    return page.render_html()
 
 
 def _tiles(p) -> tuple[str, ...]:
@@ -179,7 +184,7 @@ def _cached(route: str, embed: bool, build) -> pages.Page:
     p = parse("choropleth" if route == "choropleth" else route)
     if route == "choropleth" and p["level"] == "city":
         p.pop("city", None)  # a city map shows every city: the drill-down filter is moot
-    key = (route, embed, tuple(p.items()))
+    key = cache_key(route, embed, tuple(p.items()))
     return page_cache().get(key, lambda: build(p, embed))
 
 
@@ -236,7 +241,7 @@ def _doc_page(p, kind: str, ident: str) -> pages.Page:
 @bp.route("/zones/<zone_id>")
 def zone(zone_id: str):
     p = parse("page")
-    key = ("zone", zone_id, tuple(p.items()))
+    key = cache_key("zone", zone_id, tuple(p.items()))
     return pages.respond(page_cache().get(key, lambda: _doc_page(p, "zone", zone_id)))
 
 
@@ -244,7 +249,7 @@ def zone(zone_id: str):
 def place(adcode: str):
     p = parse("page")
     boundaries.unit(adcode)  # 404 for an unknown adcode before anything is cached
-    key = ("place", adcode, tuple(p.items()))
+    key = cache_key("place", adcode, tuple(p.items()))
     return pages.respond(page_cache().get(key, lambda: _doc_page(p, "place", adcode)))
 
 
@@ -268,4 +273,4 @@ def embed_builder():
         )
         return pages.Page.of(html, frame_src=("'self'",))
 
-    return pages.respond(page_cache().get(("builder", tuple(p.items())), build))
+    return pages.respond(page_cache().get(cache_key("builder", tuple(p.items())), build))

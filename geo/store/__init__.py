@@ -69,14 +69,14 @@ def _annotations(tables: dict) -> list[dict]:
     """Zone names and not-investment figures the extractor sees in the loaded documents."""
     from geo.gazetteer import Gazetteer
     from geo.pipeline import process_text
-    from geo.store.records import mention_rows
+    from geo.store.records import mention_rows, to_date
 
     gazetteer = Gazetteer.from_rows(tables.get("zones", []))
     notes = []
     for doc in tables.get("documents", []):
         if not doc.get("text"):
             continue
-        when = doc.get("published") or doc.get("reference_date")
+        when = to_date(doc.get("published") or doc.get("reference_date"))
         result = process_text(doc["text"], doc["doc_id"], gazetteer, when)
         notes += mention_rows(doc["doc_id"], doc["text"], result)[2]
     return notes

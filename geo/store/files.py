@@ -1,119 +1,159 @@
 """The store's versioned form: the ``data/`` folder of CSV files plus document bytes.
 
-``read_dir`` turns a folder into table rows (checked against the schema: a bad cell is
-an error naming the file, row and column) and ``write_dir`` writes the store's snapshot
-back, all files or none. Columns come from :mod:`geo.store.schema`; nothing else lists
-them.
+``read_dir`` turns a folder into table rows, every value checked (:mod:`geo.tables`: an
+error names the file, row, line and column), read from one opened snapshot of the folder
+(:class:`DatasetDir`) so a concurrent writer never gives a mix. ``write_dir`` writes the
+store's snapshot back as one unit (:func:`geo.curate.write_dataset_files`: a new folder
+swapped in atomically, locked against a second writer). Columns come from
+:mod:`geo.store.schema`; nothing else lists them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import ctypes
-import io
+import hashlib
 import os
-import shutil
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
+
+from geo import tables
 from geo.errors import AtlasError
 from geo.store import schema as s
 
 DOCUMENTS = "documents"  # sub-folder with each document's original bytes, by doc_id
 
 
-class DataFileError(AtlasError):
-    status = 400
+TABLES = {name: tables.of(name) for name in s.SNAPSHOT_FILES}
 
 
-def _cell(table, column: str, value: str, where: str):
-    """A CSV cell as the column's Python value (None for empty)."""
-    if value == "":
-        return None
-    col = table.c[column]
-    try:
-        if column in s.integer_columns(table):
-            return int(value)
-        if column in s.float_columns(table):
-            return float(value)
-        if column in s.date_columns(table):
-            return date.fromisoformat(value[:10])
-        if col.type.python_type is datetime:
-            return datetime.fromisoformat(value)
-    except (ValueError, NotImplementedError):
-        kind = type(col.type).__name__.lower()
-        raise DataFileError(
-            f"{where}, column {column}: {value[:40]!r} is not a valid {kind}"
-        ) from None
-    enum = col.info.get("enum")
-    if enum and value not in enum:
-        raise DataFileError(
-            f"{where}, column {column}: {value[:40]!r} is not one of {', '.join(enum)}"
-        )
-    return value
+class DatasetDir:
+    """A dataset folder opened once: a snapshot of its tables, however it changes later.
 
+    On entry the folder and every table in it are opened; reads then come from those open
+    files. A writer replaces the whole folder at once (``geo.curate.write_dataset_files``),
+    so projects and batches always come from the same write. Should the folder be replaced
+    and removed while being opened, it is opened again. A folder that does not exist yet
+    has no tables.
+    """
 
-def read_csv(path: Path, table) -> list[dict]:
-    """Rows of one snapshot file; columns the file lacks are empty, unknown ones refused."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataFileError(f"{path.name}: not UTF-8 (byte {exc.start})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    known = set(s.csv_columns(table))
-    header = reader.fieldnames or []
-    unknown = [h for h in header if h not in known]
-    if unknown:
-        raise DataFileError(f"{path.name}: unknown column(s) {', '.join(unknown)}")
-    required = [
-        col.name
-        for col in table.columns
-        if col.info.get("csv") and (col.primary_key or not col.nullable) and col.default is None
-    ]
-    missing = [r for r in required if r not in header]
-    if missing:
-        raise DataFileError(f"{path.name}: missing column(s) {', '.join(missing)}")
-    rows = []
-    for n, record in enumerate(reader, start=2):
-        where = f"{path.name} row {n}"
-        if None in record:
-            raise DataFileError(f"{where}: more cells than columns")
-        rows.append(
-            {k: _cell(table, k, v or "", where) for k, v in record.items() if k is not None}
-        )
-    return rows
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._files: dict[str, int] = {}
+        self._digest = hashlib.sha256()
+        for _ in range(20):
+            if self._open():
+                return
+        raise tables.DataError(f"{self.path}: the dataset keeps being replaced; try again")
+
+    def _open(self) -> bool:
+        try:
+            folder = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return True
+        except OSError as exc:
+            raise tables.DataError(
+                f"{self.path}: cannot open the dataset folder: {exc.strerror}"
+            ) from None
+        try:
+            for name in TABLES:
+                try:
+                    self._files[name] = tables.open_regular_file(
+                        name, tables.MAX_TABLE_BYTES, dir_fd=folder
+                    )
+                except FileNotFoundError:
+                    continue
+                except (OSError, ValueError) as exc:
+                    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                    raise tables.DataError(f"{self.path / name}: {reason}") from None
+            if os.fstat(folder).st_nlink == 0:  # replaced and removed meanwhile: again
+                self.close()
+                return False
+            return True
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            os.close(folder)
+
+    def close(self) -> None:
+        for fd in self._files.values():
+            os.close(fd)
+        self._files = {}
+
+    def __enter__(self) -> DatasetDir:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def exists(self, name: str) -> bool:
+        return name in self._files
+
+    def read(self, name: str) -> pd.DataFrame:
+        """A validated table as text/int/float/None objects (see :mod:`geo.tables`)."""
+        if name not in self._files:
+            raise tables.DataError(f"{self.path / name}: no such file")
+        try:
+            data = tables.read_fd(self._files[name], tables.MAX_TABLE_BYTES)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise tables.DataError(f"{self.path / name}: {reason}") from None
+        self._digest.update(f"{name}\0{len(data)}\0".encode())
+        self._digest.update(data)
+        header, records = tables.read(TABLES[name], data, name)
+        return pd.DataFrame(records, columns=header, dtype=object)
+
+    @property
+    def version(self) -> str:
+        """A hash of every table read so far."""
+        return self._digest.hexdigest()[:16]
 
 
 def read_dir(data_dir: Path) -> dict[str, list[dict]]:
     """Rows for every table the folder has a file for (missing files: no rows)."""
     data_dir = Path(data_dir)
-    tables: dict[str, list[dict]] = {}
-    for name, table in s.SNAPSHOT_FILES.items():
-        path = data_dir / name
-        if path.exists():
-            tables[table.name] = read_csv(path, table)
-    for doc in tables.get("documents", []):
+    found: dict[str, list[dict]] = {}
+    with DatasetDir(data_dir) as folder:
+        for name, table in s.SNAPSHOT_FILES.items():
+            if folder.exists(name):
+                frame = folder.read(name)
+                found[table.name] = [
+                    {k: v for k, v in r.items() if v is not None} for r in frame.to_dict("records")
+                ]
+    listed = {d["doc_id"] for d in found.get("documents", [])}
+    for table in ("project_mentions", "batch_mentions"):
+        for row in found.get(table, []):
+            if row["doc_id"] not in listed:  # a record's source must exist as a document
+                listed.add(row["doc_id"])
+                found.setdefault("documents", []).append(
+                    {"doc_id": row["doc_id"], "note": "not listed in sources.csv"}
+                )
+    for doc in found.get("documents", []):
         _attach_content(doc, data_dir / DOCUMENTS)
-    return tables
+    return found
 
 
 def _attach_content(doc: dict, folder: Path) -> None:
     """The document's bytes and text from documents/<doc_id>, when the folder has them."""
     from geo.documents import read_document
     from geo.store.repository import sha256
+    from geo.text import MAX_BYTES
 
-    doc.setdefault("state", "published")
-    doc["state"] = doc["state"] or "published"
+    doc["state"] = doc.get("state") or "published"
     path = folder / doc["doc_id"]
     if not path.is_file():
         return
-    content = path.read_bytes()
+    try:
+        content = tables.read_regular_file(path, MAX_BYTES)
+    except (OSError, ValueError) as exc:
+        raise tables.DataError(f"{DOCUMENTS}/{doc['doc_id']}: {exc}") from None
     read = read_document(content, doc.get("filename") or doc["doc_id"], doc.get("media_type"))
     digest = sha256(content)
     if doc.get("sha256") and doc["sha256"] != digest:
-        raise DataFileError(f"{DOCUMENTS}/{doc['doc_id']}: bytes differ from sources.csv sha256")
+        raise tables.DataError(
+            f"{DOCUMENTS}/{doc['doc_id']}: its bytes differ from the sha256 in sources.csv"
+        )
     doc.update(
         content=content,
         text=read.text,
@@ -123,88 +163,34 @@ def _attach_content(doc: dict, folder: Path) -> None:
     )
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
+def _text(value) -> str | None:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    return str(value)
+    return value
 
 
 def csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_text(row.get(col)) for col in columns])
-    return out.getvalue().encode("utf-8")
+    from geo import csvfile
+
+    lines = ([_text(row.get(col)) for col in columns] for row in rows)
+    return csvfile.csv_text(columns, lines, spreadsheet=False).encode("utf-8")
 
 
-def write_dir(target: Path, tables: dict[str, list[dict]], documents: dict[str, bytes]) -> None:
-    """Replace ``target`` with the snapshot: the new folder is built beside it, then swapped in.
+def write_dir(target: Path, tables_: dict[str, list[dict]], documents: dict[str, bytes]) -> None:
+    """Replace ``target``'s snapshot files and documents/ as one unit (all or none)."""
+    from geo import curate
 
-    Readers of ``target`` see the old snapshot or the new one, never a mix; if anything
-    fails the old folder is left exactly as it was and the staging folder removed.
-    """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        os.chmod(staging, 0o777 & ~_umask())
-        for name, table in s.SNAPSHOT_FILES.items():
-            _write_file(staging / name, csv_bytes(tables.get(table.name, []), s.csv_columns(table)))
-        if documents:
-            (staging / DOCUMENTS).mkdir()
-            for doc_id, content in sorted(documents.items()):
-                _write_file(staging / DOCUMENTS / doc_id, content)
-        if target.exists():
-            for keep in target.iterdir():  # files that are not the store's (README, overrides)
-                if keep.is_file() and not (staging / keep.name).exists():
-                    shutil.copy2(keep, staging / keep.name)
-        _swap(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    with open(path, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return done == 0
-
-
-def _swap(staging: Path, target: Path) -> None:
-    """Put ``staging`` in ``target``'s place: one atomic exchange where the OS allows it."""
     if not target.exists():
-        os.replace(staging, target)
-    elif _exchange(staging, target):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the old snapshot
-    else:  # no renameat2: the old folder is out of the way for an instant
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        target.mkdir(parents=True)
+    files = {
+        name: csv_bytes(tables_.get(table.name, []), s.csv_columns(table))
+        for name, table in s.SNAPSHOT_FILES.items()
+    }
+    for name, data in files.items():  # what the loader would refuse is never written
+        tables.read(tables.of(name), data, f"{name} (about to be written)")
+    for doc_id, content in documents.items():
+        if "/" in doc_id or doc_id in ("", ".", ".."):
+            raise AtlasError(f"document id {doc_id!r} cannot be a file name")
+        files[f"{DOCUMENTS}/{doc_id}"] = content
+    curate.write_dataset_files(target, files)

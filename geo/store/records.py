@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 
 import shapely
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import DateTime, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from geo.store import merge
@@ -48,6 +48,9 @@ def _typed(table, row: Mapping) -> dict:
         out[col.name] = row.get(col.name, default)
     for name in s.date_columns(table):
         out[name] = to_date(out[name])
+    for col in table.columns:
+        if isinstance(col.type, DateTime) and isinstance(out.get(col.name), str):
+            out[col.name] = datetime.fromisoformat(out[col.name])
     return out
 
 

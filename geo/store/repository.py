@@ -133,7 +133,9 @@ class Repository:
             p, b = s.projects.c, s.batches.c  # in document order: stable, and as reported
             projects = _all(conn, _plain_select(s.projects), (p.doc_id, p.span_start, p.project_id))
             batches = _all(conn, _plain_select(s.batches), (b.doc_id, b.span_start, b.batch_id))
-        return Snapshot(int(version or 0), dataset.from_rows(sources, zones, projects, batches))
+        version = int(version or 0)
+        data = dataset.from_rows(sources, zones, projects, batches, f"v{version}")
+        return Snapshot(version, data)
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:

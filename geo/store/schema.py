@@ -58,6 +58,7 @@ ZONE_TYPES = (
     "other",
 )
 ZONE_LEVELS = ("national", "provincial")
+PRECISIONS = ("county", "city", "province", "editor")
 DOCUMENT_STATES = ("new", "in_review", "published", "retracted")
 # extracted: as the extractor left it; accepted/corrected: reviewed; rejected: hidden from
 # the public, kept; added: created by an editor from a selected span.
@@ -100,12 +101,14 @@ documents = Table(
     ),  # the date relative dates resolve against, when not published
     c("date_basis", Text, public=True),  # how published/reference_date is known
     c("url", Text, public=True),
-    c("text_form", Text, public=True),  # original | reworded (a faithful rewording of url)
+    c(
+        "text_form", Text, public=True, enum=("original", "rewording")
+    ),  # original | reworded (a faithful rewording of url)
     c("note", Text, public=True),
     c("filename", Text),
     c("media_type", Text),
     c("sha256", Text, unique=True),  # null only for a document whose bytes are lost
-    c("state", Text, nullable=False, default="published"),
+    c("state", Text, nullable=False, default="published", enum=DOCUMENT_STATES),
     c("extractor_version", Text),
     c("added_at", DateTime(timezone=True)),
     c("added_by", Text),
@@ -155,7 +158,7 @@ def _mention_columns() -> list[Column]:
         c("span_end", Integer, nullable=False),
         c("quote", Text),
         c("evidence", Text),
-        c("review_state", Text, nullable=False, default="extracted"),
+        c("review_state", Text, nullable=False, default="extracted", enum=REVIEW_STATES),
         c("review_note", Text),
         internal("merge_key", Text, index=True),  # see geo.store.merge
     ]
@@ -172,13 +175,13 @@ project_mentions = Table(
     c("investment_cny", BigInteger),
     c("investment_text", Text),
     c("capacity", Text),
-    c("stage", Text),
+    c("stage", Text, enum=STAGES),
     c("date", Text),
     c("city_adcode", Text),
     c("county_adcode", Text),
     c("lon", Float),
     c("lat", Float),
-    c("precision", Text),
+    c("precision", Text, enum=PRECISIONS),
     c("geocode_method", Text),
     c("unplaced_reason", Text),
     *_mention_columns(),
@@ -191,15 +194,15 @@ batch_mentions = Table(
     internal("id", Integer, primary_key=True, autoincrement=True),
     c("batch_id", Text, index=True),
     c("round_date", Text),
-    c("scope", Text),
+    c("scope", Text, enum=SCOPES),
     c("place", Text),
     c("adcode", Text),
     c("zone_id", Text),
-    c("kind", Text, nullable=False),
+    c("kind", Text, nullable=False, enum=BATCH_KINDS),
     c("projects", Integer),
     c("investment_cny", BigInteger),
     c("output_cny", BigInteger),
-    c("period_type", Text),
+    c("period_type", Text, enum=PERIOD_TYPES),
     c("period_start", Text),
     c("period_end", Text),
     c("period_label", Text),

@@ -54,11 +54,11 @@ def test_csv_text_writes_nulls_as_empty():
     assert text == "a,b\n,3\n"
 
 
-def test_write_all_leaves_nothing_half_written(tmp_path):
-    good = tmp_path / "one.csv"
+def test_write_file_leaves_nothing_on_failure(tmp_path):
+    good = tmp_path / "one.json"
     good.write_text("old", encoding="utf-8")
-    missing_dir = tmp_path / "nope" / "two.csv"
     with pytest.raises(OSError):
-        curate.write_all({good: "new", missing_dir: "x"})
-    assert good.read_text(encoding="utf-8") == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["one.csv"]
+        curate.write_file(tmp_path / "nope" / "two.json", b"x")
+    curate.write_file(good, b"new")
+    assert good.read_text(encoding="utf-8") == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["one.json"]

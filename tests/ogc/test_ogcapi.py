@@ -118,11 +118,19 @@ def test_zone_type_filter_and_datetime(client):
         "offset=-1",
         "bbox=1,2,3",
         "bbox=a,b,c,d",
-        "bbox=112,40,113,38",
-        "bbox=112,95,113,96",
+        "bbox=1,2,3,4,5",
+        "bbox=200,0,201,1",
+        "bbox=1e400,0,1,1",
+        "bbox=nan,0,1,1",
         "datetime=yesterday",
         "datetime=../..",
-        "datetime=2025-03-01/2025-01-01",
+        "datetime=2025-02-30",
+        "datetime=2025-02-06T24:00:00Z",
+        "limit=",
+        "offset=",
+        "limit= 5",
+        "offset=" + "9" * 4301,
+        "offset=2147483648",
         "type=factory",
         "city_adcode=110000",
         "f=xml",
@@ -132,6 +140,43 @@ def test_zone_type_filter_and_datetime(client):
 def test_bad_parameters_get_400_with_code_and_description(client, query):
     r, doc = get_json(client, f"/ogcapi/collections/zones/items?{query}", status=400)
     assert set(doc) == {"code", "description"} and doc["description"]
+
+
+@pytest.mark.parametrize(
+    "query", ["year=" + "9" * 4301, "year=10000", "year=0", "year=", "year=-1"]
+)
+def test_bad_integer_queryables_get_400(client, query):
+    r, doc = get_json(client, f"/ogcapi/collections/projects/items?{query}", status=400)
+    assert "year" in doc["description"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bbox=112,40,113,38",  # south edge north of the north edge: an empty box
+        "bbox=112,95,113,96",  # beyond the pole: clamped to it, nothing there
+        "datetime=2025-03-01/2025-01-01",  # ends before it starts
+    ],
+)
+def test_schema_valid_but_empty_selections_are_empty_pages(client, query):
+    """The OpenAPI schema cannot forbid these, so they are answered, with nothing."""
+    _, doc = get_json(client, f"/ogcapi/collections/batches/items?{query}")
+    assert doc["numberMatched"] == 0 and doc["features"] == []
+
+
+def test_empty_datetime_is_no_filter_and_huge_limit_is_clamped(client):
+    _, everything = get_json(client, "/ogcapi/collections/batches/items")
+    _, empty = get_json(client, "/ogcapi/collections/batches/items?datetime=")
+    assert empty["numberMatched"] == everything["numberMatched"] > 0
+    _, doc = get_json(client, "/ogcapi/collections/counties/items?limit=" + "9" * 4301)
+    assert doc["numberReturned"] == 117
+
+
+def test_bbox_across_the_antimeridian(client):
+    _, doc = get_json(client, "/ogcapi/collections/counties/items?bbox=170,30,115,45&limit=200")
+    assert doc["numberMatched"] == 117  # 170°E eastwards to 115°E covers all of Shanxi
+    _, doc = get_json(client, "/ogcapi/collections/counties/items?bbox=170,30,-170,45")
+    assert doc["numberMatched"] == 0
 
 
 @pytest.mark.parametrize(

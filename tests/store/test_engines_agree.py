@@ -19,6 +19,10 @@ URLS = [
     "/ogcapi/collections/projects/items?limit=5&offset=2",
     "/ogcapi/collections/batches/items?kind=all",
     "/ogcapi/collections/zones/items?type=etdz",
+    "/",
+    "/choropleth?level=city&metric=batch_investment",
+    "/zones/taigu-etdz",
+    "/places/140700",
 ]
 
 

@@ -102,7 +102,7 @@ def test_embed_has_no_chrome_but_a_noscript_table(client):
 
 
 def test_pages_are_cached_per_parameter_set(client, app):
-    cache = app.extensions["atlas_live"].state.caches["pages"]
+    cache = app.extensions["atlas_pages"]
     first = get(client, "/choropleth?metric=zones&k=4")
     misses = cache.misses
     again = get(client, "/choropleth?k=4&metric=zones")  # same set, other order
