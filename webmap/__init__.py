@@ -49,12 +49,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         live,
         ogcapi,
+        review,
         settings,
         views,
     )
 
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(review.DEFAULTS)
     app.config.from_prefixed_env("ATLAS")
     if test_config:
         app.config.from_mapping(test_config)
@@ -77,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_writers.bp)
     app.register_blueprint(views.bp)
     ogcapi.init_app(app)
+    review.init_app(app)
     errors.register(app)
     return app
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from boundaries.errors import AtlasError
@@ -10,7 +10,8 @@ from webmap import assets, pages
 
 
 def _wants_html() -> bool:
-    return request.blueprint == "pages"
+    # Map pages, and review pages that asked for HTML errors (webmap.review.auth).
+    return request.blueprint == "pages" or bool(g.get("atlas_html_errors"))
 
 
 def _respond(status: int, title: str, message: str, param=None, allowed=None):
