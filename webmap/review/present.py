@@ -152,11 +152,10 @@ class Segment:
 
     @property
     def first_of(self) -> Item | None:
-        """The item this piece starts (it carries the item's anchor id)."""
-        for item in sorted(self.items, key=lambda i: (i.end - i.start)):
-            if item.start == self.start:
-                return item
-        return None
+        """The item this piece starts (it carries the item's anchor id): the widest one,
+        so a record whose span begins with its amount is still found by its own id."""
+        starting = [i for i in self.items if i.start == self.start]
+        return max(starting, key=lambda i: (i.end - i.start, i.key)) if starting else None
 
     @property
     def title(self) -> str:

@@ -58,7 +58,7 @@
     if (submitter && submitter.name) body.set(submitter.name, submitter.value);
     var buttons = $all("button", form);
     buttons.forEach(function (b) { b.disabled = true; });
-    return fetch(form.action, {
+    return fetch(form.getAttribute("action"), {  // not form.action: a field may be named "action"
       method: "POST",
       body: body,
       credentials: "same-origin",
@@ -118,7 +118,7 @@
       var status = el("span", "rv-status", " 上传中 uploading…", li);
       return new Promise(function (resolve) {
         var xhr = new XMLHttpRequest();
-        xhr.open("POST", form.action);
+        xhr.open("POST", form.getAttribute("action"));
         xhr.setRequestHeader("X-CSRF-Token", csrfOf(form));
         xhr.setRequestHeader("Accept", "application/json");
         xhr.upload.onprogress = function (e) {
