@@ -447,6 +447,40 @@ def test_the_zone_location_is_set_by_clicking_the_map(review_server, watched):
     assert z001
 
 
+# A 1×1 PNG: Gaode tiles are answered locally, the test never leaves the machine.
+BLANK_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_a_click_on_the_gaode_basemap_is_stored_as_wgs84(review_server, watched):
+    url, page = review_server.url, watched.page
+    page.route(
+        re.compile(r"https://webrd0\d\.is\.autonavi\.com/.*"),
+        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_PNG),
+    )
+    log_in(page, url)
+    page.goto(f"{url}/review/zones/Z004?basemap=gaode")
+    ready(page)
+    page.wait_for_selector("html[data-zone-map='1']", state="attached")
+    assert page.locator("#rv-zone-map img.leaflet-tile").count() > 0
+    box = page.locator("#rv-zone-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    clicked = float(page.input_value("#z-lon")), float(page.input_value("#z-lat"))
+    assert page.input_value("#z-datum") == "gcj02"
+    assert "GCJ-02" in page.locator("#z-datum-note").inner_text()
+    page.fill("#z-lnote", "高德地图上标定 placed on the Gaode map")
+    page.click("#z-save-loc")
+    page.wait_for_url(re.compile("msg=located"))
+    zone = review_server.repo.zone("Z004")
+    from boundaries.datum import gcj02_to_wgs84
+
+    lon, lat = (float(v) for v in gcj02_to_wgs84(*clicked))
+    assert abs(zone["location_lon"] - lon) < 1e-5 and abs(zone["location_lat"] - lat) < 1e-5
+    assert 0.004 < clicked[0] - zone["location_lon"] < 0.008  # ~500 m: the datum shift
+
+
 AXE_PAGES = [
     "/login",
     "/review",

@@ -53,6 +53,12 @@ PERIODS = {
     "pipeline": ("在谈/储备", "pipeline"),
     "unspecified": ("未说明", "unspecified"),
 }
+CONFLICT_STATES = {
+    "pending": ("发布本文后将与已发布来源冲突", "disagrees with published reports once published"),
+    "conflict": ("来源冲突，未计入合计", "sources disagree: not summed"),
+    "picked": ("已采用一个来源的数字", "one report's values picked"),
+    "range": ("保留为区间，不计入合计", "kept as a range, not summed"),
+}
 STAGES_FORM = [("", ("未说明", "not stated"))] + [(k, v) for k, v in i18n.STAGES.items()]
 KINDS_FORM = list(i18n.KINDS.items())
 SCOPES = {"province": ("全省", "province"), "city": ("市", "city"), "county": ("县区", "county"),
@@ -364,10 +370,14 @@ def conflicts(doc: Mapping, peers: Mapping[str, list], resolutions: Mapping, can
             continue
         resolution = resolutions.get(batch_id)
         row = canonical.get("batches", {}).get(batch_id)
+        status = (row or {}).get("status")
+        if status in (None, "ok"):  # this article is not published yet
+            status = "pending"
         out.append(
             {
                 "batch_id": batch_id,
-                "status": (row or {}).get("status") or "conflict (after publication)",
+                "status": status,
+                "status_label": both(CONFLICT_STATES[status]),
                 "summary": figure_summary(live[0]),
                 "resolution": {k: plain(v) for k, v in resolution.items()} if resolution else None,
                 "reports": [
