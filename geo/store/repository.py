@@ -27,7 +27,9 @@ from geo.store.accounts import AccountsMixin
 from geo.store.common import AuthError, ConflictError, NotFoundError, User
 from geo.store.common import now as _now
 from geo.store.engine import StoreError, make_engine, writer
+from geo.store.queue import QueueMixin
 from geo.store.review import ReviewMixin
+from geo.store.zones import ZonesMixin
 
 __all__ = [
     "AuthError",
@@ -82,8 +84,9 @@ def doc_id_for(filename: str | None, digest: str) -> str:
     return stem or f"doc-{digest[:12]}"
 
 
-class Repository(AccountsMixin, ReviewMixin):
-    """Reads and writes of the store (accounts and review writes in their own modules)."""
+class Repository(AccountsMixin, ReviewMixin, ZonesMixin, QueueMixin):
+    """Reads and writes of the store (accounts, review writes, the zone gazetteer and the
+    review queue in their own modules)."""
 
     def __init__(self, engine: Engine, url: str):
         self.engine = engine

@@ -1,5 +1,7 @@
-"""Review writes and reads (a Repository mixin): correct, add, accept or reject records,
-settle conflicting figures, keep the zone gazetteer, and the review queue and history.
+"""Review writes (a Repository mixin): correct, add, accept or reject records, settle
+conflicting figures; and what the review page reads about them (canonical rows, the
+reports of a figure). The zone gazetteer is in :mod:`geo.store.zones`, the queue and
+histories in :mod:`geo.store.queue`.
 
 Every write is one transaction that bumps the data version, re-merges the canonical
 records it affects (old and new merge keys) and writes an audit row with who, when,
@@ -9,13 +11,10 @@ the public by the merge), a retracted document its text.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-import shapely
-from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
 from geo.errors import InputError
 from geo.store import edits, merge, records
@@ -387,182 +386,6 @@ class ReviewMixin:
                     out["batches"][r.batch_id] = dict(r._mapping)
         return out
 
-    # ------------------------------------------------------------------ zones
-
-    def zone(self, zone_id: str) -> dict:
-        with self.engine.connect() as conn:
-            cols = [c for c in s.zones.columns if c.name != "geom"]
-            row = conn.execute(select(*cols).where(s.zones.c.zone_id == zone_id)).first()
-        if row is None:
-            raise NotFoundError(f"no zone {zone_id!r}")
-        return dict(row._mapping)
-
-    def add_zone(self, fields: Mapping, actor: str, note: str | None = None) -> dict:
-        """A zone for the gazetteer (type from its name's suffix unless given)."""
-        note = edits.text("note", note)
-        try:
-            zone_id = self._insert_zone(fields, actor, note)
-        except IntegrityError:  # a concurrent editor added the same name first
-            raise ConflictError("a zone with this name exists already") from None
-        return self.zone(zone_id)
-
-    def _insert_zone(self, fields: Mapping, actor: str, note: str | None) -> str:
-        with self._write() as conn:
-            values = edits.zone_changes(fields, self._zone_ids(conn))
-            name = values.get("name")
-            if not name:
-                raise InputError("name: required")
-            values.setdefault("type", edits.zone_type_of(name))
-            if conn.scalar(select(s.zones.c.zone_id).where(s.zones.c.name == name)):
-                raise ConflictError(f"a zone named {name!r} exists already")
-            zone_id = "ed-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
-            row = {
-                **values,
-                "zone_id": zone_id,
-                "source": f"editor {actor}",
-                "status": values.get("status") or "current",
-            }
-            conn.execute(s.zones.insert(), records.complete(s.zones, [row]))
-            records.audit(
-                conn,
-                actor,
-                "create",
-                "zone",
-                zone_id,
-                after={k: _plain(v) for k, v in row.items()},
-                note=note,
-            )
-        return zone_id
-
-    def update_zone(self, zone_id: str, changes: Mapping, actor: str, note: str | None = None):
-        note = edits.text("note", note)
-        with self._write() as conn:
-            cols = [c for c in s.zones.columns if c.name != "geom"]
-            row = conn.execute(
-                select(*cols).where(s.zones.c.zone_id == zone_id).with_for_update()
-            ).first()
-            if row is None:
-                raise NotFoundError(f"no zone {zone_id!r}")
-            row = dict(row._mapping)
-            values = edits.zone_changes(changes, self._zone_ids(conn) - {zone_id})
-            before, after = _diff(row, values)
-            if not after:
-                raise InputError("nothing to change: every field already has that value")
-            if "name" in after and conn.scalar(
-                select(s.zones.c.zone_id).where(
-                    s.zones.c.name == after["name"], s.zones.c.zone_id != zone_id
-                )
-            ):
-                raise ConflictError(f"a zone named {after['name']!r} exists already")
-            conn.execute(update(s.zones).where(s.zones.c.zone_id == zone_id).values(**after))
-            records.audit(
-                conn, actor, "edit", "zone", zone_id, before=before, after=after, note=note
-            )
-        return self.zone(zone_id)
-
-    def set_zone_location(
-        self,
-        zone_id: str,
-        lon,
-        lat,
-        actor: str,
-        note: str | None,
-        datum: str = "wgs84",
-    ) -> dict:
-        """Put a zone where an editor clicked (WGS-84 stored; precision ``editor``).
-        ``lon``/``lat`` None clears the location (the zone goes back to its host seat)."""
-        clear = lon is None and lat is None
-        note = edits.text("note", note, required=not clear)
-        if clear:
-            values = {"location_lon": None, "location_lat": None, "location_note": None}
-            values["geom"] = None
-        else:
-            lon, lat = edits.location(lon, lat, datum)
-            values = {"location_lon": lon, "location_lat": lat, "location_note": note}
-            values["geom"] = shapely.Point(lon, lat)
-        with self._write() as conn:
-            row = conn.execute(
-                select(s.zones.c.location_lon, s.zones.c.location_lat, s.zones.c.location_note)
-                .where(s.zones.c.zone_id == zone_id)
-                .with_for_update()
-            ).first()
-            if row is None:
-                raise NotFoundError(f"no zone {zone_id!r}")
-            conn.execute(update(s.zones).where(s.zones.c.zone_id == zone_id).values(**values))
-            records.audit(
-                conn,
-                actor,
-                "clear-location" if clear else "set-location",
-                "zone",
-                zone_id,
-                before=dict(row._mapping),
-                after={k: v for k, v in values.items() if k != "geom"} | {"datum": datum},
-                note=note,
-            )
-        return self.zone(zone_id)
-
-    # ------------------------------------------------------------------ queue and history
-
-    def review_queue(self, filters: Mapping, limit: int = 25, offset: int = 0) -> dict:
-        """Documents for review: ``{"total", "counts" (by state), "documents"}``.
-
-        ``filters``: ``state``, ``date_from``/``date_to`` (the article's date: published,
-        else its reference date), ``city`` (an adcode: a record placed in that city),
-        ``source`` (publisher, title or URL containing the text), ``editor`` (who added
-        or last reviewed it).
-        """
-        d = s.documents
-        where = _queue_where(filters)
-        cols = [c for c in d.columns if c.name not in ("content", "text", "text_map")]
-        page_q = (
-            select(*cols)
-            .where(*where, *(_state(filters)))
-            .order_by(d.c.added_at.desc().nulls_last(), d.c.doc_id)
-            .limit(limit)
-            .offset(offset)
-        )
-        with self.engine.connect() as conn:
-            counts = {state: 0 for state in s.DOCUMENT_STATES}
-            for state, n in conn.execute(
-                select(d.c.state, func.count()).where(*where).group_by(d.c.state)
-            ):
-                counts[state] = n
-            page = [dict(r._mapping) for r in conn.execute(page_q)]
-            tallies = _tallies(conn, [p["doc_id"] for p in page])
-        for doc in page:
-            doc["records"] = tallies.get(doc["doc_id"], {})
-        state = filters.get("state")
-        total = counts.get(state, 0) if state else sum(counts.values())
-        return {"total": total, "counts": counts, "documents": page}
-
-    def editors(self) -> list[str]:
-        """Names that added or reviewed documents (for the queue's editor filter)."""
-        d = s.documents
-        with self.engine.connect() as conn:
-            names = set(conn.scalars(select(d.c.added_by).where(d.c.added_by.is_not(None))))
-            names |= set(conn.scalars(select(d.c.reviewed_by).where(d.c.reviewed_by.is_not(None))))
-        return sorted(names)
-
-    def document_history(self, doc_id: str) -> list[dict]:
-        """Every audit row about a document, its records and the figures they report."""
-        a, pm, bm = s.audit, s.project_mentions, s.batch_mentions
-        with self.engine.connect() as conn:
-            pids = [str(i) for i in conn.scalars(select(pm.c.id).where(pm.c.doc_id == doc_id))]
-            bids = [str(i) for i in conn.scalars(select(bm.c.id).where(bm.c.doc_id == doc_id))]
-            figures = list(
-                conn.scalars(select(bm.c.batch_id).where(bm.c.doc_id == doc_id).distinct())
-            )
-            clauses = [and_(a.c.entity == "document", a.c.entity_id == doc_id)]
-            for entity, ids in (
-                ("project_mention", pids),
-                ("batch_mention", bids),
-                ("batch", figures),
-            ):
-                for chunk in records._chunks(ids):
-                    clauses.append(and_(a.c.entity == entity, a.c.entity_id.in_(chunk)))
-            rows = conn.execute(select(a).where(or_(*clauses)).order_by(a.c.id))
-            return [dict(r._mapping) for r in rows]
-
 
 def _state_before_rejection(conn, kind: str, mention_id: int) -> str:
     """What an accepted-again record was before it was rejected (added stays added)."""
@@ -574,60 +397,3 @@ def _state_before_rejection(conn, kind: str, mention_id: int) -> str:
     if "add" in actions:
         return "added"
     return "corrected" if "correct" in actions else "accepted"
-
-
-def _state(filters: Mapping) -> list:
-    state = filters.get("state")
-    return [s.documents.c.state == state] if state else []
-
-
-def _queue_where(filters: Mapping) -> list:
-    d, pm, bm = s.documents, s.project_mentions, s.batch_mentions
-    where = []
-    when = func.coalesce(d.c.published, d.c.reference_date)
-    if filters.get("date_from"):
-        where.append(when >= filters["date_from"])
-    if filters.get("date_to"):
-        where.append(when <= filters["date_to"])
-    if filters.get("city"):
-        city = filters["city"]
-        where.append(
-            or_(
-                exists().where(pm.c.doc_id == d.c.doc_id, pm.c.city_adcode == city),
-                exists().where(bm.c.doc_id == d.c.doc_id, bm.c.adcode.like(city[:4] + "%")),
-            )
-        )
-    if filters.get("source"):
-        needle = f"%{_like_escape(filters['source'])}%"
-        where.append(
-            or_(
-                d.c.publisher.like(needle, escape="\\"),
-                d.c.title.like(needle, escape="\\"),
-                d.c.url.like(needle, escape="\\"),
-                d.c.doc_id.like(needle, escape="\\"),
-            )
-        )
-    if filters.get("editor"):
-        where.append(or_(d.c.added_by == filters["editor"], d.c.reviewed_by == filters["editor"]))
-    return where
-
-
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _tallies(conn, doc_ids: list[str]) -> dict[str, dict]:
-    """Records per document and review state: ``{doc_id: {"extracted": 3, ...}}``."""
-    out: dict[str, dict] = {}
-    if not doc_ids:
-        return out
-    for table in (s.project_mentions, s.batch_mentions):
-        query = (
-            select(table.c.doc_id, table.c.review_state, func.count())
-            .where(table.c.doc_id.in_(doc_ids))
-            .group_by(table.c.doc_id, table.c.review_state)
-        )
-        for doc_id, state, n in conn.execute(query):
-            tally = out.setdefault(doc_id, {})
-            tally[state] = tally.get(state, 0) + n
-    return out

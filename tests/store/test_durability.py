@@ -237,7 +237,7 @@ def test_a_new_database_and_an_older_one_migrate_to_head(tmp_path, empty_url):
             now = conn.execute(select(*[table.c[c] for c in columns]).order_by(*order))
             assert [tuple(map(_plain, r)) for r in now] == rows, name
     assert repo.document("round.txt")["state"] == "new"
-    assert repo.authenticate is not None and repo.user("ed").role == "editor"
+    assert repo.user("ed").role == "editor" and len(repo.tokens(repo.user("ed"))) == 1
     before, after = fresh.snapshot().dataset, repo.snapshot().dataset
     assert list(after.projects["project_id"]) == list(before.projects["project_id"])
     assert list(after.batches["batch_id"]) == list(before.batches["batch_id"])
