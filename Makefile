@@ -46,7 +46,13 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "warning: missing$$missing and not root: their tests will be skipped"; fi
 
-test: $(VENV)/.installed-test system-deps
+# axe-core (npm) for the accessibility checks of the browser tests; they skip without it.
+AXE := .npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm >/dev/null 2>&1 && npm install --silent --no-audit --no-fund --prefix .npm axe-core@4 \
+	  || echo "warning: npm or the registry unavailable: accessibility tests will be skipped"
+
+test: $(VENV)/.installed-test system-deps $(AXE)
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.installed-test
@@ -78,4 +84,4 @@ bench: $(VENV)/.installed-test $(BENCH_VENV)/bin/pygeoapi bench-deps
 	PYGEOAPI_VENV=$(BENCH_VENV) $(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) .npm .pytest_cache build *.egg-info

@@ -270,10 +270,11 @@ def _exchange(a: Path, b: Path) -> None:
     os.rename(aside, a)
 
 
-def write_dataset_files(folder: Path, files: dict[str, bytes]) -> None:
+def write_dataset_files(folder: Path, files: dict[str, bytes], keep_others: bool = True) -> None:
     """Replace ``files`` (name → bytes) in the dataset ``folder`` as one unit.
 
     A name may be ``sub/name``: that sub-folder is then replaced whole by the given files.
+    With ``keep_others=False`` the folder holds exactly ``files`` afterwards.
 
     A new folder is made beside it holding the new files plus (hard links to) everything
     else, fsynced, then swapped for the old one in one atomic step, and the old one is
@@ -294,7 +295,8 @@ def write_dataset_files(folder: Path, files: dict[str, bytes]) -> None:
         try:
             stage_lock = _lock_folder(stage)  # a writer arriving after the swap finds it held
             try:
-                _copy_others(target, stage, skip={name.split("/")[0] for name in files})
+                if keep_others:
+                    _copy_others(target, stage, skip={name.split("/")[0] for name in files})
                 for i, (name, data) in enumerate(files.items()):
                     if "/" in name:  # a file in a sub-folder the write replaces whole
                         (stage / name).parent.mkdir(parents=True, exist_ok=True)

@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         headers,
         live,
         ogcapi,
+        review,
         settings,
         views,
     )
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(review.DEFAULTS)
     app.config.from_prefixed_env("ATLAS")
     if test_config:
         app.config.from_mapping(test_config)
@@ -91,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_writers.bp)
     app.register_blueprint(views.bp)
     ogcapi.init_app(app)
+    review.init_app(app)
     errors.register(app)
     headers.register(app)
     return app

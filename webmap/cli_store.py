@@ -143,9 +143,18 @@ def _read_regular(path: Path) -> bytes:
 
 
 def cmd_export(args) -> int:
+    repo = _repo(args)
+    if args.gold is not None:
+        from geo.store.gold import export_gold
+
+        count = export_gold(repo, args.gold)
+        print(
+            f"{count} reviewed documents and gold.json written to {args.gold}; "
+            f"score them with: sxmap evaluate {args.gold / 'gold.json'} {args.gold}"
+        )
+        return 0
     from geo.store.export import export_dataset
 
-    repo = _repo(args)
     counts = export_dataset(repo, args.dataset)
     print(", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {args.dataset}")
     return 0
@@ -168,19 +177,65 @@ def cmd_db_backup(args) -> int:
     return 0
 
 
+def _password(args, name: str) -> str | None:
+    """The browser password: from --password-file, else prompted (twice) with --password
+    or, for editors and admins, whenever the command runs on a terminal."""
+    from geo.store.passwords import MIN_LENGTH
+
+    if getattr(args, "password_file", None):
+        password = _read_regular(args.password_file).decode("utf-8").strip()
+    elif getattr(args, "password", False) or (
+        not getattr(args, "no_password", False)
+        and getattr(args, "role", "editor") != "reader"
+        and sys.stdin.isatty()
+    ):
+        password = getpass.getpass(f"browser password for {name} (at least {MIN_LENGTH}): ")
+        if getpass.getpass("again: ") != password:
+            raise InputError("the two passwords differ")
+    else:
+        return None
+    if len(password) < MIN_LENGTH:
+        raise InputError(f"password too short: at least {MIN_LENGTH} characters")
+    return password
+
+
 def cmd_users_add(args) -> int:
     repo = _repo(args)
-    password = None
-    if args.password_file:
-        password = _read_regular(args.password_file).decode("utf-8").strip()
-    elif args.password:
-        password = getpass.getpass(f"password for {args.name}: ")
+    password = _password(args, args.name)  # checked before the account exists
     user = repo.add_user(args.name, args.role, actor=args.actor)
     if password is not None:
         repo.set_password(user, password, actor=args.actor)
     token = repo.issue_token(user, label="created with the account", actor=args.actor)
-    print(f"user {user.name} ({user.role}) created; API token (shown once):")
+    login = "browser login at /login" if password else "no browser password: sxmap users passwd"
+    print(f"user {user.name} ({user.role}) created; {login}; API token (shown once):")
     print(token)
+    return 0
+
+
+def cmd_users_passwd(args) -> int:
+    repo = _repo(args)
+    user = repo.user(args.name)
+    args.password = not args.password_file
+    password = _password(args, args.name)
+    repo.set_password(user, password, actor=args.actor)
+    ended = repo.end_sessions(user)
+    print(f"password of {user.name} set; {ended} browser sessions ended")
+    return 0
+
+
+def cmd_users_list(args) -> int:
+    repo = _repo(args)
+    for u in repo.users():
+        state = "disabled" if u["disabled_at"] else ("locked" if u["locked_until"] else "active")
+        password = "password" if u["has_password"] else "no password"
+        print(f"{u['name']}\t{u['role']}\t{state}\t{password}\t{u['tokens']} tokens")
+    return 0
+
+
+def cmd_users_unlock(args) -> int:
+    repo = _repo(args)
+    repo.unlock(args.name, actor=args.actor)
+    print(f"login lockout of {args.name} lifted")
     return 0
 
 
@@ -226,8 +281,16 @@ def register(sub) -> None:
     common(ing)
     ing.set_defaults(func=cmd_ingest)
 
-    exp = sub.add_parser("export", help="write the store as a data/ snapshot (all files or none)")
-    exp.add_argument("--dataset", type=Path, required=True, help="folder to write")
+    exp = sub.add_parser(
+        "export", help="write the store as a data/ snapshot, or reviewed documents as gold"
+    )
+    what = exp.add_mutually_exclusive_group(required=True)
+    what.add_argument("--dataset", type=Path, help="folder to write the data/ snapshot to")
+    what.add_argument(
+        "--gold",
+        type=Path,
+        help="folder to write reviewed documents (.txt) and gold.json to (sxmap evaluate's input)",
+    )
     common(exp)
     exp.set_defaults(func=cmd_export)
 
@@ -247,10 +310,27 @@ def register(sub) -> None:
     add.add_argument("name")
     add.add_argument("--role", choices=ROLES, required=True)
     pw = add.add_mutually_exclusive_group()
-    pw.add_argument("--password", action="store_true", help="prompt for a browser password")
+    pw.add_argument(
+        "--password",
+        action="store_true",
+        help="prompt for a browser password (the default for editors and admins on a terminal)",
+    )
     pw.add_argument("--password-file", type=Path, help="read the password from this file")
+    pw.add_argument("--no-password", action="store_true", help="API token only, no browser login")
     common(add)
     add.set_defaults(func=cmd_users_add)
+    pwd = u_sub.add_parser("passwd", help="set a browser password (ends the user's sessions)")
+    pwd.add_argument("name")
+    pwd.add_argument("--password-file", type=Path, help="read the password from this file")
+    common(pwd)
+    pwd.set_defaults(func=cmd_users_passwd)
+    lst = u_sub.add_parser("list", help="accounts, roles, locks")
+    common(lst)
+    lst.set_defaults(func=cmd_users_list)
+    unl = u_sub.add_parser("unlock", help="lift a login lockout")
+    unl.add_argument("name")
+    common(unl)
+    unl.set_defaults(func=cmd_users_unlock)
     tok = u_sub.add_parser("token", help="issue another API token")
     tok.add_argument("name")
     tok.add_argument("--label")

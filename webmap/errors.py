@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from flask import jsonify, make_response, render_template, request
+from flask import g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from boundaries.errors import AtlasError
@@ -40,7 +40,8 @@ def ascii_query_strings(wsgi_app):
 
 
 def _wants_html() -> bool:
-    return request.blueprint == "pages"
+    # Map pages, and review pages that asked for HTML errors (webmap.review.auth).
+    return request.blueprint == "pages" or bool(g.get("atlas_html_errors"))
 
 
 def _respond(status: int, title: str, message: str, param=None, allowed=None):

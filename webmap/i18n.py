@@ -50,6 +50,7 @@ PRECISIONS = {
     "county": ("县级驻地", "county seat"),
     "city": ("市级驻地（仅知所在市）", "city seat (only the city is known)"),
     "province": ("省级", "province"),
+    "editor": ("编辑标定位置", "located by an editor"),
 }
 LEVELS = {"national": ("国家级", "national"), "provincial": ("省级", "provincial")}
 TEXT = {
@@ -93,6 +94,8 @@ TEXT = {
     "count": ("项目数", "Projects"),
     "drill": ("点击城市查看区县", "Click a city for its counties"),
     "unknown_amount": ("未披露", "not stated"),
+    "conflict": ("来源不一致，待核", "sources disagree"),
+    "location_source": ("位置来源（编辑标定）", "Location set by an editor, from"),
     "no_rows": ("无记录", "none"),
     "not_located": ("未定位", "not located"),
     "embed_builder": ("嵌入地图生成器", "Embed builder"),

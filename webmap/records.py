@@ -37,6 +37,14 @@ def _batches(frame, lang) -> list[dict]:
     for r in frame.sort_values(["round_date", "adcode"]).to_dict("records"):
         amount = r["investment_cny"]
         r["amount"] = classify.fmt(amount, True) if amount is not None else ""
+        if r.get("status") == "range":  # an editor kept both reports: shown, never summed
+            low, high = r.get("investment_cny_min"), r.get("investment_cny_max")
+            if low is not None:
+                r["amount"] = f"{classify.fmt(low, True)}–{classify.fmt(high, True)}"
+            if r.get("projects_min") is not None and r["projects_min"] != r["projects_max"]:
+                r["projects"] = f"{r['projects_min']}–{r['projects_max']}"
+        elif r.get("status") == "conflict":
+            r["amount"] = i18n.t("conflict", lang)
         r["kind"] = i18n.pick(i18n.KINDS.get(r["kind"], (r["kind"] or "",) * 2), lang)
         rows.append(r)
     return rows

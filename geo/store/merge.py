@@ -9,8 +9,10 @@
   with the same scope, place, kind and period. When every source gives the same count
   and amount it is one figure with several sources (summed once); when they disagree it
   is a *conflict*: its values are null, so no map adds it, and ``reported`` lists what
-  each source said until an editor settles it. Figures with no stated period are never
-  merged across documents: nothing says they are the same figure.
+  each source said until an editor settles it: *picked* (one report's values count) or
+  *range* (values stay null, never summed; ``*_min``/``*_max`` give the range). Figures
+  with no stated period are never merged across documents: nothing says they are the
+  same figure.
 
 Ids derive from the merge key, so they are stable across rebuilds and engines.
 """
@@ -179,14 +181,54 @@ def _reported(m: Mapping) -> str:
     return f"{m['doc_id']}: {', '.join(parts) or 'no figure'}"
 
 
-def batch_row(batch_id_: str, live: Sequence[Mapping], doc_dates: Mapping[str, str | None]) -> dict:
-    """The canonical figure from its live mentions (at least one)."""
+def _settled(ordered: Sequence[Mapping], counts: list[int], amounts: list[int], resolution) -> dict:
+    """Status and values of a figure: agreeing, in conflict, or settled by an editor."""
+    if len(counts) <= 1 and len(amounts) <= 1:
+        return {
+            "status": "ok",
+            "projects": counts[0] if counts else None,
+            "investment_cny": amounts[0] if amounts else None,
+        }
+    choice = (resolution or {}).get("choice")
+    picked = [m for m in ordered if m.get("id") == (resolution or {}).get("mention_id")]
+    if choice == "pick" and picked:
+        return {
+            "status": "picked",
+            "projects": picked[0].get("projects"),
+            "investment_cny": picked[0].get("investment_cny"),
+        }
+    if choice == "range":
+        return {
+            "status": "range",
+            "projects": None,
+            "investment_cny": None,
+            "projects_min": min(counts) if counts else None,
+            "projects_max": max(counts) if counts else None,
+            "investment_cny_min": min(amounts) if amounts else None,
+            "investment_cny_max": max(amounts) if amounts else None,
+        }
+    return {"status": "conflict", "projects": None, "investment_cny": None}
+
+
+def batch_row(
+    batch_id_: str,
+    live: Sequence[Mapping],
+    doc_dates: Mapping[str, str | None],
+    resolution: Mapping | None = None,
+) -> dict:
+    """The canonical figure from its live mentions (at least one).
+
+    ``resolution`` (``{"choice": "pick"|"range", "mention_id"}``) is an editor's settlement
+    of a conflict; it applies only while the reports disagree and, for a pick, while the
+    picked report is live.
+    """
     ordered = timeline(live, doc_dates)
     first = ordered[0]
     counts = _distinct((m.get("projects") for m in ordered), lambda a, b: a == b)
     amounts = _distinct((m.get("investment_cny") for m in ordered), _same_amount)
     outputs = _distinct((m.get("output_cny") for m in ordered), _same_amount)
-    conflict = len(counts) > 1 or len(amounts) > 1
+    settled = _settled(ordered, counts, amounts, resolution)
+    conflict = settled["status"] != "ok"
     keep = ("scope", "place", "adcode", "zone_id", "kind", "place_method", "unplaced_reason")
     row = {key: first.get(key) for key in keep}
     for key in ("round_date", "period_start", "period_end"):
@@ -195,11 +237,9 @@ def batch_row(batch_id_: str, live: Sequence[Mapping], doc_dates: Mapping[str, s
         batch_id=batch_id_,
         period_type=first.get("period_type") or ("round" if first.get("round_date") else None),
         period_label=(_latest(ordered, "period_label") or {}).get("period_label"),
-        projects=None if conflict or not counts else counts[0],
-        investment_cny=None if conflict or not amounts else amounts[0],
         output_cny=outputs[0] if len(outputs) == 1 else None,
-        status="conflict" if conflict else "ok",
         reported="; ".join(_reported(m) for m in ordered) if conflict else None,
+        **settled,
         reports=len(ordered),
         doc_ids=_doc_ids(ordered),
     )

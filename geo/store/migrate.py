@@ -60,7 +60,12 @@ def upgrade(url: str, target: str = "head", engine: Engine | None = None) -> tup
     Stop the app servers first: a server still running on the old schema may write rows
     the new one does not expect.
     """
-    engine = engine or make_engine(url)
+    if engine is None:  # our own engine: closed when done
+        engine = make_engine(url)
+        try:
+            return upgrade(url, target, engine)
+        finally:
+            engine.dispose()
     before = current(engine)
     wanted = head() if target == "head" else target
     if before == wanted:

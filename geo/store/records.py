@@ -208,12 +208,24 @@ def refresh_batches(conn: Connection, batch_ids: Iterable[str] | None) -> None:
     """Re-merge the canonical figures ``batch_ids`` (every one if None)."""
     groups = _mentions_by(conn, s.batch_mentions, "batch_id", batch_ids)
     stale = set(groups) | set(batch_ids or ())
+    settled = resolutions(conn, groups)
     canonical = []
     for bid, rows in groups.items():
         live = [r for r in rows if _is_live(r)]
         if live:
-            canonical.append(_typed(s.batches, merge.batch_row(bid, live, _doc_dates(rows))))
+            row = merge.batch_row(bid, live, _doc_dates(rows), settled.get(bid))
+            canonical.append(_typed(s.batches, row))
     _replace(conn, s.batches, "batch_id", stale, canonical)
+
+
+def resolutions(conn: Connection, batch_ids: Iterable[str]) -> dict[str, dict]:
+    """Editors' settlements of conflicting figures, by batch id."""
+    r = s.resolutions
+    found = {}
+    for chunk in _chunks(sorted(set(batch_ids))):
+        for row in conn.execute(select(r).where(r.c.batch_id.in_(chunk))):
+            found[row.batch_id] = dict(row._mapping)
+    return found
 
 
 def keys_of_documents(conn: Connection, doc_ids: Iterable[str]) -> tuple[set, set]:

@@ -13,37 +13,36 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from geo.errors import AtlasError, InputError
+from geo.errors import InputError
 from geo.store import records
 from geo.store import schema as s
+from geo.store.accounts import AccountsMixin
+from geo.store.common import AuthError, ConflictError, NotFoundError, User
+from geo.store.common import now as _now
 from geo.store.engine import StoreError, make_engine, writer
+from geo.store.queue import QueueMixin
+from geo.store.review import ReviewMixin
+from geo.store.zones import ZonesMixin
+
+__all__ = [
+    "AuthError",
+    "ConflictError",
+    "IngestResult",
+    "NewDocument",
+    "NotFoundError",
+    "Repository",
+    "Snapshot",
+    "User",
+]
 
 VERSION_KEY = "data_version"
-
-
-class NotFoundError(AtlasError, LookupError):
-    status = 404
-
-
-class AuthError(AtlasError):
-    status = 401
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    name: str
-    role: str
-
-    def can(self, role: str) -> bool:
-        return s.ROLES.index(self.role) >= s.ROLES.index(role)
 
 
 @dataclass(frozen=True)
@@ -85,11 +84,10 @@ def doc_id_for(filename: str | None, digest: str) -> str:
     return stem or f"doc-{digest[:12]}"
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+class Repository(AccountsMixin, ReviewMixin, ZonesMixin, QueueMixin):
+    """Reads and writes of the store (accounts, review writes, the zone gazetteer and the
+    review queue in their own modules)."""
 
-
-class Repository:
     def __init__(self, engine: Engine, url: str):
         self.engine = engine
         self.url = url
@@ -112,9 +110,13 @@ class Repository:
             value = conn.scalar(select(s.meta.c.value).where(s.meta.c.key == VERSION_KEY))
         return int(value or 0)
 
-    def _write(self):
-        """A write transaction that first bumps the data version (and so takes its lock)."""
-        return _Write(self.engine)
+    def _write(self, *, bump: bool = True):
+        """A write transaction that first bumps the data version (and so takes its lock).
+
+        ``bump=False`` for writes no reader of the map sees (sessions, login attempts):
+        they must not make every app process rebuild its read model.
+        """
+        return _Write(self.engine, bump=bump)
 
     # ------------------------------------------------------------------ reads
 
@@ -323,7 +325,9 @@ class Repository:
             if before == state:
                 return before
             conn.execute(
-                update(s.documents).where(s.documents.c.doc_id == doc_id).values(state=state)
+                update(s.documents)
+                .where(s.documents.c.doc_id == doc_id)
+                .values(state=state, reviewed_at=_now(), reviewed_by=actor)
             )
             keys, bids = records.keys_of_documents(conn, [doc_id])
             records.refresh_projects(conn, keys)
@@ -352,6 +356,7 @@ class Repository:
         return Gazetteer.from_rows(self.zones())
 
     # ------------------------------------------------------------------ accounts
+    # (account writes change nothing the map shows: they do not bump the data version)
 
     def add_user(self, name: str, role: str, actor: str = "cli") -> User:
         if role not in s.ROLES:
@@ -359,7 +364,7 @@ class Repository:
         if not name or len(name) > 64 or not re.fullmatch(r"[\w.@\-]+", name):
             raise InputError("user name: 1-64 letters, digits, '.', '@', '-' or '_'")
         try:
-            with self._write() as conn:
+            with self._write(bump=False) as conn:
                 uid = conn.execute(
                     insert(s.users)
                     .values(name=name, role=role, created_at=_now())
@@ -374,7 +379,7 @@ class Repository:
         from geo.store import passwords
 
         hashed = passwords.hash_password(password)
-        with self._write() as conn:
+        with self._write(bump=False) as conn:
             conn.execute(
                 update(s.users).where(s.users.c.id == user.id).values(password_hash=hashed)
             )
@@ -401,7 +406,7 @@ class Repository:
     def issue_token(self, user: User, label: str | None = None, actor: str | None = None) -> str:
         """A new API token for ``user``; only its hash is stored, so show it once."""
         token = "sxa_" + secrets.token_urlsafe(32)
-        with self._write() as conn:
+        with self._write(bump=False) as conn:
             conn.execute(
                 insert(s.tokens).values(
                     user_id=user.id,
@@ -437,7 +442,7 @@ class Repository:
 
     def revoke_token(self, user: User, token_id: int) -> None:
         t = s.tokens
-        with self._write() as conn:
+        with self._write(bump=False) as conn:
             done = conn.execute(
                 update(t)
                 .where(t.c.id == token_id, t.c.user_id == user.id, t.c.revoked_at.is_(None))
@@ -497,11 +502,14 @@ def _all(conn, query, order) -> list[dict]:
 class _Write:
     """``with repo._write() as conn``: one transaction, data version bumped first."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, bump: bool = True):
         self._cm = writer(engine).begin()
+        self._bump = bump
 
     def __enter__(self):
         conn = self._cm.__enter__()
+        if not self._bump:
+            return conn
         bumped = conn.execute(
             text("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = :k"),
             {"k": VERSION_KEY},

@@ -64,6 +64,8 @@ DOCUMENT_STATES = ("new", "in_review", "published", "retracted")
 # the public, kept; added: created by an editor from a selected span.
 REVIEW_STATES = ("extracted", "accepted", "corrected", "rejected", "added")
 ROLES = ("reader", "editor", "admin")
+BATCH_STATUSES = ("ok", "conflict", "picked", "range")
+RESOLUTIONS = ("pick", "range")
 ADCODE = r"^14\d{4}$"
 
 
@@ -112,6 +114,8 @@ documents = Table(
     c("extractor_version", Text),
     c("added_at", DateTime(timezone=True)),
     c("added_by", Text),
+    internal("reviewed_at", DateTime(timezone=True)),  # the last review action or publication
+    internal("reviewed_by", Text),
     internal("content", LargeBinary),  # the original bytes
     internal("text", Text),  # decoded text: every span indexes into it
     internal("text_map", Text),  # JSON runs mapping text offsets to the original (HTML)
@@ -280,9 +284,15 @@ batches = Table(
     c("unplaced_reason", Text, public=True),
     c("evidence", Text, public=True),
     # "conflict": live reports disagree; the values are null (never summed) until an
-    # editor resolves it, and ``reported`` lists what each source said.
-    c("status", Text, public=True),
+    # editor resolves it, and ``reported`` lists what each source said. An editor's
+    # resolution (table ``resolutions``) makes it "picked" (one source's values) or
+    # "range" (values null, never summed; the range in the *_min/*_max columns).
+    c("status", Text, public=True, enum=BATCH_STATUSES),
     c("reported", Text, public=True),
+    c("projects_min", Integer, public=True),
+    c("projects_max", Integer, public=True),
+    c("investment_cny_min", BigInteger, public=True),
+    c("investment_cny_max", BigInteger, public=True),
     c("doc_id", Text, public=True, queryable="Source document"),
     c("span_start", Integer, public=True),
     c("span_end", Integer, public=True),
@@ -323,6 +333,44 @@ tokens = Table(
     internal("created_at", DateTime(timezone=True), nullable=False),
     internal("revoked_at", DateTime(timezone=True)),
     internal("last_used_at", DateTime(timezone=True)),
+)
+
+# Browser sessions: the cookie carries a random token, the store only its hash, so a
+# logout or a disabled account ends the session in every app process at once.
+sessions = Table(
+    "sessions",
+    metadata,
+    internal("id", Integer, primary_key=True, autoincrement=True),
+    internal("token_hash", Text, nullable=False, unique=True),
+    internal("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    internal("created_at", DateTime(timezone=True), nullable=False),
+    internal("last_seen_at", DateTime(timezone=True), nullable=False),
+    internal("expires_at", DateTime(timezone=True), nullable=False),
+    internal("revoked_at", DateTime(timezone=True)),
+)
+
+# Failed logins per key ("user:<name>", "ip:<address>"): shared by every app process, so
+# rate limits and lockouts hold behind a load balancer.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    internal("key", Text, primary_key=True),
+    internal("failures", Integer, nullable=False),
+    internal("window_start", DateTime(timezone=True), nullable=False),
+    internal("locked_until", DateTime(timezone=True)),
+)
+
+# An editor's settlement of a conflicting figure: "pick" one report's values (mention_id)
+# or keep every reported value as a "range". Applied by geo.store.merge.batch_row.
+resolutions = Table(
+    "resolutions",
+    metadata,
+    internal("batch_id", Text, primary_key=True),
+    internal("choice", Text, nullable=False),
+    internal("mention_id", Integer),
+    internal("resolved_by", Text, nullable=False),
+    internal("resolved_at", DateTime(timezone=True), nullable=False),
+    internal("note", Text),
 )
 
 # Every change: who, when, what, before and after (JSON), why. Never updated or deleted.

@@ -122,3 +122,48 @@ def test_bad_input_is_one_line_and_exit_2(db, args, message):
 def test_a_bad_database_url_is_a_clear_error(tmp_path):
     done = sxmap("db", "upgrade", db="mysql://nobody@localhost/x", check=False)
     assert done.returncode == 2 and "unsupported database" in done.stderr
+
+
+def test_users_passwords_list_unlock(tmp_path, db):
+    short = tmp_path / "short"
+    short.write_text("tiny\n")
+    refused = sxmap("users", "add", "bob", "--role", "editor", "--password-file", str(short),
+                    db=db, check=False)  # fmt: skip
+    assert refused.returncode == 2 and "too short" in refused.stderr
+    assert "bob" not in sxmap("users", "list", db=db).stdout  # no half-made account
+    plain = sxmap("users", "add", "bob", "--role", "editor", "--no-password", db=db)
+    assert "no browser password" in plain.stdout
+    pw = tmp_path / "pw"
+    pw.write_text("another long password\n")
+    assert "password of bob set" in sxmap("users", "passwd", "bob", "--password-file", str(pw),
+                                          db=db).stdout  # fmt: skip
+    listed = sxmap("users", "list", db=db).stdout
+    assert "bob\teditor\tactive\tpassword" in listed
+    repo = open_store(db)
+    from geo.store.accounts import Throttle
+
+    for _ in range(5):
+        repo.login_failed({"user:bob": 5}, Throttle())
+    repo.close()
+    assert "bob\teditor\tlocked" in sxmap("users", "list", db=db).stdout
+    sxmap("users", "unlock", "bob", db=db)
+    assert "bob\teditor\tactive" in sxmap("users", "list", db=db).stdout
+
+
+def test_export_gold_then_evaluate(tmp_path, db):
+    repo = open_store(db, data_dir=FIXTURE_DATA)
+    from tests.store.test_repository import doc
+
+    repo.ingest(doc(ROUND, "round.txt", state="new"), actor="ed")
+    repo.set_document_state("round.txt", "published", actor="ed")
+    repo.close()
+    out = tmp_path / "gold"
+    done = sxmap("export", "--gold", str(out), db=db)
+    assert "1 reviewed documents" in done.stdout
+    assert (out / "round.txt").read_text(encoding="utf-8") == ROUND
+    scored = subprocess.run(
+        [sys.executable, "-m", "webmap.cli", "evaluate", str(out / "gold.json"), str(out)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert scored.returncode == 0, scored.stderr
+    assert "round.txt" in scored.stdout

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from geo.store import migrate, open_store
 from geo.store.engine import StoreError
 from tests.store.conftest import FIXTURE_DATA
-from tests.store.test_repository import ROUND, SIGNED, doc
+from tests.store.test_repository import ROUND, SIGNED, STARTED, doc
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -143,14 +144,106 @@ def test_a_failed_migration_keeps_the_original_file(tmp_path, monkeypatch):
         assert path.read_bytes() == before
 
 
-def test_a_new_database_and_an_older_one_migrate_to_head(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+def _columns(engine, table: str) -> list[str]:
+    """Column names of a table as the database has them (no type reflection: PostGIS
+    types are unknown to plain SQLAlchemy)."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            return [r[1] for r in conn.execute(text(f"PRAGMA table_info({table})"))]
+        rows = conn.execute(
+            text("SELECT column_name FROM information_schema.columns WHERE table_name = :t"),
+            {"t": table},
+        )
+        return [r[0] for r in rows]
+
+
+def _plain(value):
+    from datetime import datetime
+
+    from geo.store.common import aware
+
+    if isinstance(value, datetime):
+        return aware(value).isoformat()
+    if hasattr(value, "wkb_hex"):
+        return value.wkb_hex
+    return value
+
+
+def _copy_rows(source, target) -> dict[str, tuple[list[str], list[tuple]]]:
+    """Every row of ``source`` (a store at head) into ``target`` (an older schema), in the
+    columns the older schema has; returns what was copied, by table."""
+    from sqlalchemy import insert, select
+
+    from geo.store import schema as s
+
+    copied = {}
+    for table in s.metadata.sorted_tables:
+        names = [c for c in _columns(target, table.name) if c in table.c]
+        if not names:
+            continue  # a table the older revision does not have
+        order = [table.c[c.name] for c in table.primary_key.columns]
+        with source.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(*[table.c[n] for n in names]))]
+        with target.begin() as conn:
+            conn.execute(table.delete())
+            if rows:
+                conn.execute(insert(table), rows)
+            if target.dialect.name == "postgresql" and "id" in names and rows:
+                conn.exec_driver_sql(  # explicit ids: move the sequence past them
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT max(id) FROM {table.name}))"
+                )
+        with source.connect() as conn:
+            ordered = conn.execute(select(*[table.c[n] for n in names]).order_by(*order))
+            copied[table.name] = (names, [tuple(map(_plain, r)) for r in ordered])
+    return copied
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'old.sqlite'}"
+    return request.getfixturevalue("pg_server").new_database()
+
+
+def test_a_new_database_and_an_older_one_migrate_to_head(tmp_path, empty_url):
+    from sqlalchemy import select
+
+    from geo.store import schema as s
+    from geo.store.engine import make_engine
+
+    fresh = open_store(f"sqlite:///{tmp_path / 'new.sqlite'}", data_dir=FIXTURE_DATA)
+    assert migrate.current(fresh.engine) == migrate.head()
+    editor = fresh.add_user("ed", "editor")
+    fresh.issue_token(editor, label="laptop")
+    fresh.ingest(doc(ROUND, "round.txt", state="new"), actor="ed")
+    fresh.ingest(doc(SIGNED, "signed.txt"), actor="ed")
     revisions = migrate.revisions()
-    if len(revisions) > 1:  # the previous schema version, with data, moves up
-        migrate.upgrade(url, target=revisions[-2])
-    repo = open_store(url, data_dir=FIXTURE_DATA)
+    assert len(revisions) > 1
+    migrate.upgrade(empty_url, target=revisions[-2])  # the previous schema, filled with data
+    old = make_engine(empty_url)
+    copied = _copy_rows(fresh.engine, old)
+    assert {"documents", "project_mentions", "batches", "users", "tokens", "audit"} <= set(copied)
+    assert "sessions" not in copied  # it comes with the new revision
+    old.dispose()
+    repo = open_store(empty_url, data_dir=FIXTURE_DATA)  # migrates; not refilled: has data
     assert migrate.current(repo.engine) == migrate.head()
-    assert len(repo.snapshot().dataset.projects) > 0
+    for name, (columns, rows) in copied.items():
+        table = s.metadata.tables[name]
+        order = [table.c[c.name] for c in table.primary_key.columns]
+        with repo.engine.connect() as conn:
+            now = conn.execute(select(*[table.c[c] for c in columns]).order_by(*order))
+            assert [tuple(map(_plain, r)) for r in now] == rows, name
+    assert repo.document("round.txt")["state"] == "new"
+    assert repo.user("ed").role == "editor" and len(repo.tokens(repo.user("ed"))) == 1
+    before, after = fresh.snapshot().dataset, repo.snapshot().dataset
+    assert list(after.projects["project_id"]) == list(before.projects["project_id"])
+    assert list(after.batches["batch_id"]) == list(before.batches["batch_id"])
+    assert after.batches["investment_cny_max"].isna().all()  # new columns, empty
+    repo.ingest(doc(STARTED, "started.txt"), actor="ed")  # and the store takes writes
+    fresh.close()
     repo.close()
 
 
@@ -175,3 +268,25 @@ def shutil_which(name):
     import shutil
 
     return shutil.which(name)
+
+
+def test_the_migrations_build_exactly_the_schema_module(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from geo.store import schema as s
+    from geo.store.engine import make_engine
+
+    open_store(db_url).close()  # migrated to head
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn, warnings.catch_warnings():
+            # PostGIS's geometry type is unknown to plain SQLAlchemy reflection
+            warnings.filterwarnings("ignore", "Did not recognize type 'geometry'")
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            diffs = compare_metadata(context, s.metadata)
+    finally:
+        engine.dispose()
+    ignorable = {"spatial_ref_sys"}  # PostGIS's own table
+    diffs = [d for d in diffs if not (d[0] == "remove_table" and d[1].name in ignorable)]
+    assert diffs == []
