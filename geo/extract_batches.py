@@ -30,7 +30,9 @@ from geo.money import parse_cn_int
 from geo.rules import mapping
 
 REAL_KINDS = ("signed", "started", "in_production")
-PERIOD_TYPES = ("round", "ytd", "cumulative", "pipeline", "unspecified")
+# campaign: a tally of another campaign ("七个一批": 包装/招商/签约/落地/开工/在建/投产), not a
+# "三个一批" round of the zones, whatever kind words it shares with one.
+PERIOD_TYPES = ("round", "ytd", "cumulative", "pipeline", "campaign", "unspecified")
 
 
 @dataclass(frozen=True)
@@ -687,6 +689,9 @@ def _period(
     year = _article_year(doc, sent)
     if pipeline:
         return "pipeline", None, None, "在谈/储备/招商", "a pipeline word"
+    campaign = _other_campaign(doc, sent)
+    if campaign is not None:
+        return "campaign", None, None, campaign, f"a tally of the “{campaign}” campaign"
     for lo in (sent.start, ps):
         if lo == ps and parent is not None:
             return (
@@ -699,7 +704,7 @@ def _period(
         best = None
         for mo in _PERIOD_RE.finditer(text, lo, pos):
             ptype = _PERIOD_WORDS[mo.group("word")]
-            if ptype == "round" or (best is not None and best.group("year")):
+            if ptype in ("round", "campaign") or (best is not None and best.group("year")):
                 continue  # "2024年以来…累计签约": the dated start names the period
             best = mo
         if best is not None:
@@ -731,6 +736,23 @@ def _period(
     if _in_round_context(doc, sent) or doc.dates_in_sentence(sent):
         return "round", None, None, None, "a dated event"
     return "unspecified", None, None, None, "no period stated"
+
+
+def _other_campaign(doc: Document, sent) -> str | None:
+    """The name of another campaign ("七个一批") the figure's sentence, the two paragraphs
+    before it, or the headline speaks of, when none of them names "三个一批"."""
+    p = sent.paragraph
+    windows = [
+        doc.text[doc.paragraphs[max(0, p - 2)][0] : sent.end],
+        doc.text[: doc.paragraphs[min(2, len(doc.paragraphs) - 1)][1]],  # headline and lead
+    ]
+    if any(_ROUND_WORD.search(w) and "三个一批" in w for w in windows):
+        return None
+    for window in windows:
+        for mo in _PERIOD_RE.finditer(window):
+            if _PERIOD_WORDS[mo.group("word")] == "campaign":
+                return mo.group("word")
+    return None
 
 
 def _article_year(doc: Document, sent) -> int | None:

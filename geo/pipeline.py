@@ -26,6 +26,7 @@ class DocumentResult:
     zones: list[dict] = field(default_factory=list)
     projects: list[dict] = field(default_factory=list)
     batches: list[dict] = field(default_factory=list)
+    groups: list[dict] = field(default_factory=list)  # cumulative, pipeline, other campaigns
     facts: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -176,6 +177,7 @@ def _batch_record(b, gazetteer: Gazetteer, prefixes: dict) -> dict:
 
 
 _PRECISION = {"province": "province", "city": "city", "county": "county"}
+GROUP_PERIODS = ("cumulative", "pipeline", "campaign")
 
 
 def process_text(
@@ -187,9 +189,13 @@ def process_text(
     prefixes = {m.name: m.place_prefix for m in ex.zones}
     result = DocumentResult(source=source, text=text, date=ex.date, zones=zones)
     result.projects = [_project_record(p, gazetteer, prefixes) for p in ex.projects]
-    # Every aggregate figure is a batch with its period type: rounds, year-to-date,
-    # cumulative and pipeline figures are never summed with each other (geo.aggregate).
-    result.batches = [_batch_record(b, gazetteer, prefixes) for b in ex.batches]
+    # Every aggregate figure is typed by its period. ``batches`` are the figures of one
+    # period (a round, a year so far, an event): what a map may sum within that period.
+    # ``groups`` are the others — cumulative spans of several rounds, pipelines (在谈/储备),
+    # tallies of other campaigns (七个一批) — kept with their type, never summed.
+    figures = [_batch_record(b, gazetteer, prefixes) for b in ex.batches]
+    result.batches = [f for f in figures if f["period_type"] not in GROUP_PERIODS]
+    result.groups = [f for f in figures if f["period_type"] in GROUP_PERIODS]
     result.facts = [
         {
             "kind": f.kind,
@@ -219,6 +225,7 @@ def document_record(result: DocumentResult) -> dict:
         "zones": result.zones,
         "projects": result.projects,
         "batches": result.batches,
+        "groups": result.groups,
         "facts": result.facts,
         "warnings": result.warnings,
     }

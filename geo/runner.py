@@ -91,6 +91,7 @@ def extract_paths(
     reference_date: date | None = None,
     dataset_dir: Path | None = None,
     gazetteer: Gazetteer | None = None,
+    allow_drop: bool = False,
 ) -> dict:
     gazetteer = gazetteer or Gazetteer.from_csv()
     dates = source_dates(sources_csv)
@@ -112,7 +113,8 @@ def extract_paths(
     if dataset_dir is not None:
         if len(results) != len(paths):
             raise AtlasError("dataset not written: some files could not be read")
-        write_dataset(results, Path(dataset_dir))
+        dropped = write_dataset(results, Path(dataset_dir), allow_drop)
+        return {"documents": documents, "dropped": dropped}
     return {"documents": documents}
 
 
@@ -129,14 +131,15 @@ def _unique_names(paths: list[Path]) -> None:
         seen[name] = path
 
 
-def write_dataset(results, out_dir: Path) -> None:
+def write_dataset(results, out_dir: Path, allow_drop: bool = False) -> list[str]:
     """projects.csv and batches.csv from the results, with out_dir/overrides.csv applied.
 
-    A rebuild never drops what the folder holds: when a record of the current tables
-    (a document and span) would be missing from the new ones, nothing is written and the
-    error names the records (add articles with ``sxmap ingest`` instead). Both tables are
-    checked exactly as the loader will check them, then replace the old ones together
-    (:func:`geo.curate.write_dataset_files`).
+    A rebuild never silently drops what the folder holds: when a record of the current
+    tables (a document and span) would be missing from the new ones, nothing is written
+    and the error names the records (add articles with ``sxmap ingest`` instead), unless
+    ``allow_drop`` (after an extractor change): then the dropped records are returned.
+    Both tables are checked exactly as the loader will check them, then replace the old
+    ones together (:func:`geo.curate.write_dataset_files`).
     """
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
@@ -162,8 +165,16 @@ def write_dataset(results, out_dir: Path) -> None:
     for name, data in files.items():  # what the loader will refuse is never written
         table = tables.PROJECTS if name == "projects.csv" else tables.BATCHES
         tables.read(table, data, f"{name} (about to be written)")
-    _refuse_drops(out_dir, {"projects.csv": projects, "batches.csv": batches})
+    lost = _dropped(out_dir, {"projects.csv": projects, "batches.csv": batches})
+    if lost and not allow_drop:
+        shown = "; ".join(lost[:10]) + (f"; and {len(lost) - 10} more" if len(lost) > 10 else "")
+        raise AtlasError(
+            f"dataset not written: it would drop {len(lost)} record(s) the folder holds "
+            f"({shown}); give every article again, add new ones with 'sxmap ingest', or "
+            "pass --allow-drop after an extractor change"
+        )
     curate.write_dataset_files(out_dir, files)
+    return lost
 
 
 def _mention_key(row: dict, name: str) -> tuple:
@@ -171,8 +182,8 @@ def _mention_key(row: dict, name: str) -> tuple:
     return (row["doc_id"], int(row["span_start"]), kind)
 
 
-def _refuse_drops(out_dir: Path, new: dict[str, list[dict]]) -> None:
-    """Refuse a rebuild that would lose records the folder holds, naming them."""
+def _dropped(out_dir: Path, new: dict[str, list[dict]]) -> list[str]:
+    """The records the folder holds that the new tables would not: "file: doc@span name"."""
     from geo.store.files import DatasetDir
 
     lost = []
@@ -185,12 +196,7 @@ def _refuse_drops(out_dir: Path, new: dict[str, list[dict]]) -> None:
                 if _mention_key(row, name) not in kept:
                     label = row.get("name") or row.get("place") or ""
                     lost.append(f"{name}: {row['doc_id']}@{row['span_start']} {label}".rstrip())
-    if lost:
-        shown = "; ".join(lost[:10]) + (f"; and {len(lost) - 10} more" if len(lost) > 10 else "")
-        raise AtlasError(
-            f"dataset not written: it would drop {len(lost)} record(s) the folder holds "
-            f"({shown}); give every article again, or add new ones with 'sxmap ingest'"
-        )
+    return lost
 
 
 def to_json(payload: dict) -> str:

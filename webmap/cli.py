@@ -37,7 +37,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         sources_csv=args.sources,
         reference_date=args.reference_date,
         dataset_dir=args.dataset,
+        allow_drop=args.allow_drop,
     )
+    for line in payload.pop("dropped", []):
+        print(f"sxmap: dropped {line}", file=sys.stderr)
     data = runner.to_json(payload).encode("utf-8")
     if args.output:
         from geo.curate import write_file
@@ -106,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_path,
         default=None,
         help="also write projects.csv and batches.csv into this folder, applying its overrides.csv",
+    )
+    ext.add_argument(
+        "--allow-drop",
+        action="store_true",
+        help="with --dataset: write even when records the folder holds would be dropped "
+        "(after an extractor change); they are listed on stderr",
     )
     ext.set_defaults(func=_cmd_extract)
 

@@ -68,7 +68,7 @@ def mention_rows(doc_id: str, text: str, result, review_state: str = "extracted"
         row.update(doc_id=doc_id, span_start=start, span_end=end, quote=quote(text, start, end))
         row["review_state"] = review_state
         projects.append(row)
-    for record in result.batches:
+    for record in [*result.batches, *getattr(result, "groups", [])]:  # every figure, typed
         start, end = record["span"]
         row = {f: record.get(f) for f in BATCH_FIELDS}
         row.update(doc_id=doc_id, span_start=start, span_end=end, quote=quote(text, start, end))

@@ -35,6 +35,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from geo import extract_batches
 from geo.store.geometry import Geometry
 
 metadata = MetaData()
@@ -42,7 +43,7 @@ metadata = MetaData()
 STAGES = ("signed", "started", "under_construction", "in_production", "completed")
 BATCH_KINDS = ("signed", "started", "in_production", "all")
 SCOPES = ("province", "city", "county", "zone")
-PERIOD_TYPES = ("round", "ytd", "cumulative", "pipeline", "unspecified")
+PERIOD_TYPES = extract_batches.PERIOD_TYPES  # the figure model's own list
 ZONE_TYPES = (
     "etdz",
     "econ_dev",

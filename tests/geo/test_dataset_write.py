@@ -198,3 +198,20 @@ def test_a_missing_dataset_folder_is_a_clear_error(tmp_path):
     articles = write_articles(tmp_path / "a", "x", 3)
     proc = sxmap(articles, tmp_path / "nope")
     assert proc.returncode == 2 and "no such folder" in proc.stderr_text
+
+
+def test_a_rebuild_that_would_drop_records_is_refused_unless_allowed(world):
+    tmp, data, old, new = world
+    other = tmp / "other"
+    other.mkdir()
+    (other / "article_2.txt").write_text(PROJECT.format(m=5, name="储能项目"), encoding="utf-8")
+    before = (data / "projects.csv").read_bytes()
+    refused = sxmap(other, data)
+    assert refused.returncode == 2 and "would drop" in refused.stderr_text
+    assert "article_1.txt@" in refused.stderr_text  # the records are named
+    assert (data / "projects.csv").read_bytes() == before
+    args = [sys.executable, "-m", "webmap.cli", "extract", str(other), "--dataset", str(data),
+            "--reference-date", "2025-02-10", "--allow-drop"]  # fmt: skip
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "dropped projects.csv: article_1.txt@" in done.stderr
+    assert set(load_dataset(data).projects["doc_id"]) == {"article_2.txt"}

@@ -33,7 +33,7 @@ def run(text: str, gazetteer, day: date | None = DAY):
 def figures(result):
     return [
         (b["scope"], b["place"], b["kind"], b["projects"], b["investment_cny"], b["period_type"])
-        for b in result.batches
+        for b in [*result.batches, *result.groups]  # every figure, of every period type
     ]
 
 
@@ -159,8 +159,11 @@ def test_every_amount_gets_exactly_one_type(gazetteer):
     ],
 )
 def test_period_types(gazetteer, text, period):
-    (figure,) = run(text, gazetteer).batches
+    r = run(text, gazetteer)
+    (figure,) = [*r.batches, *r.groups]
     assert figure["period_type"] == period
+    summable = period in ("round", "ytd", "unspecified")
+    assert (r.batches if summable else r.groups) == [figure]  # groups are never summed
     assert figure["place"] == "朔城区" and figure["adcode"] == "140602"
 
 
