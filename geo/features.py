@@ -20,6 +20,7 @@ import shapely
 import boundaries
 from geo import aggregate, export
 from geo.errors import AtlasError
+from geo.store import schema as s
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000  # larger limits are clamped to this, never rejected (OGC 17-069r4 7.15.3)
@@ -143,11 +144,22 @@ def _collection(cid, titles, descriptions, rows, id_field, queryables, temporal=
     )
 
 
+def schema_queryables(table) -> list[Queryable]:
+    """The queryables a store table declares (``info["queryable"]`` in the one schema)."""
+    return [
+        Queryable(
+            col.name,
+            "string",
+            col.info["queryable"],
+            enum=col.info.get("enum"),
+            pattern=_ADCODE if col.name.endswith("adcode") else None,
+        )
+        for col in s.queryables(table)
+    ]
+
+
 def build_collections(dataset) -> dict[str, Collection]:
     """The Atlas's six collections from a loaded dataset and the web boundary layers."""
-    city = Queryable("city_adcode", "string", "City adcode / 地级市代码", pattern=_ADCODE)
-    county = Queryable("county_adcode", "string", "County adcode / 区县代码", pattern=_ADCODE)
-    zone_id = Queryable("zone_id", "string", "Zone id / 开发区编号")
     collections = [
         _collection(
             "zones",
@@ -159,14 +171,7 @@ def build_collections(dataset) -> dict[str, Collection]:
             ),
             export.zone_rows(dataset),
             "zone_id",
-            [
-                Queryable("type", "string", "Zone type / 开发区类型", enum=aggregate.ZONE_TYPES),
-                Queryable(
-                    "level", "string", "national / provincial", enum=("national", "provincial")
-                ),
-                city,
-                county,
-            ],
+            schema_queryables(s.zones),
         ),
         _collection(
             "projects",
@@ -178,14 +183,7 @@ def build_collections(dataset) -> dict[str, Collection]:
             ),
             export.project_rows(dataset),
             "project_id",
-            [
-                Queryable("stage", "string", "Project stage / 阶段", enum=aggregate.STAGES),
-                zone_id,
-                city,
-                county,
-                Queryable("doc_id", "string", "Source document"),
-                _YEAR,
-            ],
+            [*schema_queryables(s.projects), _YEAR],
             temporal="date",
         ),
         _collection(
@@ -198,13 +196,7 @@ def build_collections(dataset) -> dict[str, Collection]:
             ),
             export.batch_rows(dataset),
             "batch_id",
-            [
-                Queryable("kind", "string", "Batch kind", enum=aggregate.BATCH_KINDS),
-                Queryable("scope", "string", "Scope", enum=("province", "city", "county", "zone")),
-                Queryable("adcode", "string", "Place adcode / 地区代码", pattern=_ADCODE),
-                Queryable("doc_id", "string", "Source document"),
-                _YEAR,
-            ],
+            [*schema_queryables(s.batches), _YEAR],
             temporal="round_date",
         ),
     ]
