@@ -42,7 +42,7 @@ def main() -> int:
     from webmap import create_app
 
     app = create_app({"DEFAULT_BASEMAP": "none"})
-    projects = app.extensions["atlas_store"].data.projects
+    projects = app.extensions["atlas_live"].state.store.data.projects
     busiest = projects["zone_id"].dropna().value_counts()
     SHOTS["zone.png"] = f"/zones/{busiest.index[0] if len(busiest) else 'Z001'}?basemap=none"
     httpd = make_server("127.0.0.1", 0, app, threaded=True)

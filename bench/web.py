@@ -90,7 +90,7 @@ def run() -> dict:
 
     app = create_app()
     app.add_url_rule("/_bench/ping", "bench_ping", lambda: "ok")
-    store = app.extensions["atlas_store"]
+    store = app.extensions["atlas_live"].state.store
     client = app.test_client()
     return {
         "dataset": {
