@@ -16,26 +16,11 @@ import numpy as np
 import pandas as pd
 
 import boundaries
+from geo.store.schema import BATCH_KINDS, STAGES, ZONE_TYPES  # noqa: F401  (re-exported)
 
 METRICS = ("investment", "projects", "zones", "batch_investment", "batch_projects")
 MONEY_METRICS = ("investment", "batch_investment")
 BATCH_METRICS = ("batch_investment", "batch_projects")
-STAGES = ("signed", "started", "under_construction", "in_production", "completed")
-BATCH_KINDS = ("signed", "started", "in_production", "all")
-ZONE_TYPES = (
-    "etdz",
-    "econ_dev",
-    "hitech",
-    "reform_demo",
-    "agri_hitech",
-    "modern_agri",
-    "eco_tourism",
-    "bonded",
-    "cluster",
-    "industrial_park",
-    "specialty_town",
-    "other",
-)
 LEVELS = ("city", "county")
 YI = 1e8  # CNY per 亿元
 
