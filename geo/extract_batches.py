@@ -228,6 +228,9 @@ def _clause_kind(doc: Document, pos: int) -> tuple[str | None, str | None]:
     return None, None
 
 
+_WHOLE_REACH = 300  # characters: how far back "其中" may point for the figure it divides
+
+
 def _is_subset(doc: Document, pos: int) -> bool:
     """其中… / 产业类6项 / 这10个项目: a part of a figure stated before it."""
     text = doc.text
@@ -317,6 +320,7 @@ def find_batches(
     used: set[int] = set(taken)
     previous: dict[int, _Batch] = {}  # paragraph -> last figure
     totals: dict[int, _Batch] = {}  # paragraph -> last figure that is not a part of another
+    wholeless: set[int] = set()  # paragraphs whose 其中 series has no whole before it
     for count in counts:
         sent = doc.sentence_at(count.start)
         inv = _amount_before(doc, count)
@@ -357,8 +361,18 @@ def find_batches(
             and total is not None
             and kind != total.kind
         )
+        # 其中… needs a whole to be part of: a figure just before it. Without one, the
+        # items after 其中 are figures of their own (and so is the rest of that series).
+        whole_before = sent.paragraph not in wholeless and (
+            total is not None
+            or parent is not None
+            or any(0 <= count.start - f.end < _WHOLE_REACH for f in out)
+        )
+        if count.subset and not whole_before:
+            wholeless.add(sent.paragraph)
         if (
             count.subset
+            and whole_before
             and not run_ends
             and not place_split
             and not _splits_total(total, kind, doc, count)

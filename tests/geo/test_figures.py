@@ -343,3 +343,20 @@ def test_anaphor_binds_to_the_project_named_before():
     (project,) = ex.projects
     assert project.name == "年产50万吨复合材料项目暨精细化工产业园项目"
     assert project.investment_cny == 39 * YI and project.zone_name == "原平经济技术开发区"
+
+
+def test_qizhong_without_a_whole_before_it_starts_figures_of_their_own(gazetteer):
+    """其中 divides a figure stated before it; with none, what follows is the figures."""
+    text = (
+        "2月6日上午，太原市开发区“三个一批”活动举行。其中签约一批项目30个，总投资16.69亿元；"
+        "开工一批项目25个，总投资16.13亿元；投产一批项目20个，总投资15.69亿元。"
+    )
+    assert figures(run(text, gazetteer)) == [
+        ("city", "太原市", "signed", 30, 1_669_000_000, "round"),
+        ("city", "太原市", "started", 25, 1_613_000_000, "round"),
+        ("city", "太原市", "in_production", 20, 1_569_000_000, "round"),
+    ]
+    with_whole = (
+        "2月6日，太原市签约项目75个，总投资48.51亿元，其中产业类项目30个，总投资16.69亿元。"
+    )
+    assert [f[3] for f in figures(run(with_whole, gazetteer))] == [75]
