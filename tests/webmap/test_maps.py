@@ -87,7 +87,8 @@ def test_english(client):
 def test_gaode_draws_in_gcj02(client):
     wgs = config(get(client, "/").body.decode())
     gcj = config(get(client, "/?basemap=gaode").body.decode())
-    assert gcj["layers"]["county"].startswith("/geo/county.gcj02.json")
+    assert gcj["layers"]["county"].startswith("/geo/topology.gcj02.json?v=")
+    assert wgs["layers"]["county"].startswith("/geo/topology.wgs84.json?v=")
     a = next(z for z in wgs["zones"] if z["id"] == "Z001")["latlng"]
     b = next(z for z in gcj["zones"] if z["id"] == "Z001")["latlng"]
     assert 0.003 < b[1] - a[1] < 0.009  # GCJ-02 is 480-640 m east over Shanxi

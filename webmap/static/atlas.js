@@ -26,7 +26,7 @@
   }
 
   /* The compact layer format of webmap/compact.py: delta-encoded integer rings. */
-  function decode(doc) {
+  function decodeCompact(doc) {
     var s = doc.scale, out = {};
     doc.features.forEach(function (f) {
       out[f[0]] = f[1].map(function (polygon) {
@@ -41,6 +41,41 @@
       });
     });
     return out;
+  }
+
+  /* The topology of webmap/topology.py: shared county arcs (delta-encoded), counties
+   * and cities as rings of arc references (~i: arc i backwards). Decoded once per
+   * document and level. */
+  function decodeTopology(doc, level) {
+    doc.decoded = doc.decoded || {};
+    if (doc.decoded[level]) return doc.decoded[level];
+    var s = doc.scale;
+    var arcs = doc.arcsLatLng || (doc.arcsLatLng = doc.arcs.map(function (flat) {
+      var x = 0, y = 0, pts = [];
+      for (var i = 0; i < flat.length; i += 2) {
+        x += flat[i]; y += flat[i + 1];
+        pts.push([y / s, x / s]);
+      }
+      return pts;
+    }));
+    function ring(refs) {
+      var pts = [];
+      refs.forEach(function (ref) {
+        var arc = ref >= 0 ? arcs[ref] : arcs[~ref].slice().reverse();
+        for (var i = pts.length ? 1 : 0; i < arc.length; i++) pts.push(arc[i]);
+      });
+      return pts;
+    }
+    var out = {};
+    doc[level].forEach(function (f) {
+      out[f[0]] = f[1].map(function (polygon) { return polygon.map(ring); });
+    });
+    doc.decoded[level] = out;
+    return out;
+  }
+
+  function decode(doc, level) {
+    return doc.arcs ? decodeTopology(doc, level) : decodeCompact(doc);
   }
   Atlas.decode = decode;
 
@@ -262,9 +297,9 @@
     Atlas.zones = markers;
     var layers = L.control.layers(null, null, { collapsed: !!cfg.embed }).addTo(map);
     Promise.all([load(cfg.layers.county), load(cfg.layers.city)]).then(function (docs) {
-      var counties = outlines(decode(docs[0]), cfg.names,
+      var counties = outlines(decode(docs[0], "county"), cfg.names,
         { color: "#777", weight: 0.7, fillColor: "#fff", fillOpacity: 0.02 }, cfg.focus);
-      var cities = outlines(decode(docs[1]), cfg.names,
+      var cities = outlines(decode(docs[1], "city"), cfg.names,
         { color: "#333", weight: 2, fill: false, interactive: false }, cfg.focus);
       counties.addTo(map); cities.addTo(map); markers.addTo(map);
       layers.addOverlay(cities, cfg.text.cities);
@@ -306,7 +341,7 @@
     var loads = [load(cfg.layer)];
     if (cfg.outline) loads.push(load(cfg.outline));
     Promise.all(loads).then(function (docs) {
-      var shapes = decode(docs[0]);
+      var shapes = decode(docs[0], cfg.level);
       var group = L.featureGroup();
       Object.keys(cfg.units).forEach(function (code) {
         var u = cfg.units[code], cls = u[2];
@@ -331,7 +366,7 @@
       if (docs[1]) {
         var codes = {};
         Object.keys(cfg.units).forEach(function (c) { codes[c.slice(0, 4) + "00"] = true; });
-        var cities = decode(docs[1]), keep = {};
+        var cities = decode(docs[1], "city"), keep = {};
         Object.keys(cities).forEach(function (c) { if (codes[c]) keep[c] = cities[c]; });
         outlines(keep, {}, { color: "#222", weight: 2, fill: false, interactive: false }).addTo(map);
       }
