@@ -12,6 +12,7 @@ compressed form is kept for the next request when it fits the cache.
 from __future__ import annotations
 
 import hashlib
+import json
 
 import numpy as np
 from flask import Blueprint, Response, current_app, request
@@ -183,6 +184,41 @@ def boundary_layer(level: str, fmt: str):
         rows = t.in_bbox(rows, [p["bbox"]])
     key = ("boundaries", level, fmt, metric_filters, p.get("bbox"), version)
     return _finish(send_rows(t, rows, fmt, key), fmt, name, p)
+
+
+POPUP_PAGE = 10  # projects a zone's popup shows at a time
+
+
+@bp.route("/api/zones/<zone_id>/projects.json")
+def zone_projects(zone_id: str):
+    """A page of one zone's projects with display labels: what its map popup fetches
+    when it opens (pages carry per-zone counts and totals, not the projects)."""
+    from webmap import records
+
+    p = params.parse(request.args, "zone_projects")
+    lang, page, per_page = p.get("lang", "zh"), p.get("page", 1), p.get("per_page", POPUP_PAGE)
+    key = ("zone_projects", zone_id, lang, page, per_page, store().data.version)
+
+    def build() -> compress.Encoded:
+        found = records.zone_projects(store(), zone_id, lang, page, per_page)
+        pager = found.pop("pager")
+
+        def url(n: int) -> str:
+            q = params.query(
+                {
+                    "lang": lang,
+                    "page": n if n > 1 else None,
+                    "per_page": per_page if per_page != POPUP_PAGE else None,
+                }
+            )
+            return f"{request.path}?{q}" if q else request.path
+
+        lang_q = "?lang=en" if lang == "en" else ""
+        body = {**found, **pager.as_dict(url), "zone_page": f"/zones/{zone_id}{lang_q}"}
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        return compress.Encoded(data, hashlib.blake2b(data, digest_size=12).hexdigest())
+
+    return compress.send(_cache().get(key, build), "application/json")
 
 
 def _layer(blob, request_version: str | None) -> Response:

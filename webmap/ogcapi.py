@@ -21,7 +21,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from boundaries.errors import AtlasError
 from geo import features as gf
 from geo import formats
-from webmap import assets, live, openapi, provenance
+from webmap import assets, compress, live, openapi, provenance
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 
@@ -50,14 +50,17 @@ class NotAcceptable(AtlasError):
 
 @dataclass(frozen=True)
 class Cached:
-    body: bytes
+    body: compress.Encoded  # the answer, its brotli/gzip made once on first demand
     mimetype: str
-    etag: str
     headers: tuple[tuple[str, str], ...] = ()
 
     @property
+    def etag(self) -> str:
+        return self.body.etag
+
+    @property
     def nbytes(self) -> int:
-        return len(self.body) + 256 + sum(len(k) + len(v) for k, v in self.headers)
+        return self.body.nbytes + 256 + sum(len(k) + len(v) for k, v in self.headers)
 
 
 def init_app(app) -> None:
@@ -134,14 +137,10 @@ def _respond(build, fmt: str) -> Response:
         if isinstance(body, str):
             body = body.encode("utf-8")
         etag = hashlib.blake2b(body, digest_size=12).hexdigest()
-        return Cached(body, mimetype, etag, tuple(headers))
+        return Cached(compress.Encoded(body, etag), mimetype, tuple(headers))
 
     entry = current_app.extensions["ogc_cache"].get(_cache_key(fmt), make)
-    if entry.etag in request.if_none_match:
-        response = Response(status=304)
-    else:
-        response = Response(entry.body, mimetype=entry.mimetype)
-    response.set_etag(entry.etag)
+    response = compress.send(entry.body, entry.mimetype)
     for name, value in entry.headers:
         response.headers[name] = value
     if entry.mimetype.startswith(HTML):

@@ -210,9 +210,14 @@ def urls() -> list[Target]:
         for i, zid in enumerate(zone_ids):
             # zone page: name, aliases, project fields, batch place and quote, source fields
             targets.append(Target(f"/zones/{zid}?{q}", "html", (PAYLOADS[i],) + approval))
+            # its JSON twin, and the page of projects its map popup fetches
+            targets.append(Target(f"/zones/{zid}.json?{q}", "json", (PAYLOADS[i],)))
+            targets.append(Target(f"/api/zones/{zid}/projects.json?{q}", "json", (PAYLOADS[i],)))
         for code in places:
             targets.append(Target(f"/places/{code}?{q}", "html", approval))
+            targets.append(Target(f"/places/{code}.json?{q}", "json"))
         targets.append(Target(f"/places/140000?{q}", "html", zone_names))
+        targets.append(Target(f"/places/140000.json?{q}", "json", zone_names))
     for table in ("zones", "projects", "batches"):
         targets.append(Target(f"/api/{table}.geojson", "json", zone_names))
         targets.append(Target(f"/api/{table}.csv", "csv", zone_names))

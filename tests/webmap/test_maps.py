@@ -33,8 +33,12 @@ def test_overview_has_one_record_per_located_zone(client, app):
     located = zones[zones["precision"].notna()]
     assert sorted(z["id"] for z in cfg["zones"]) == sorted(located["zone_id"])
     z001 = next(z for z in cfg["zones"] if z["id"] == "Z001")
-    assert [p["amount"] for p in z001["projects"]] == ["36.00", "1.26"]
-    assert z001["sources"][0]["title"].startswith("山西开发区")
+    # a summary in the page; the projects come from the popup's own request
+    assert "projects" not in z001 and "sources" not in z001
+    assert z001["projectCount"] == 2 and z001["investment"] == "37.26"
+    popup = json.loads(get(client, z001["projectsUrl"]).body)
+    assert [p["amount"] for p in popup["projects"]] == ["36.00", "1.26"]
+    assert popup["sources"][0]["title"].startswith("山西开发区")
     city_only = next(z for z in cfg["zones"] if z["id"] == "Z002")
     assert "市级" in city_only["precision"]
     assert "审图号：测试" in cfg["attribution"] and "2025-02-07" in cfg["attribution"]

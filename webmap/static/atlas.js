@@ -172,6 +172,49 @@
     return group;
   }
 
+  /* A popup's projects are not in the page: the first page of them is fetched when the
+   * popup opens (once per zone: load() keeps the answer), with the documents they cite. */
+  function zoneProjects(z, box, text) {
+    var status = el("p", "atlas-muted atlas-loading", text.loading, box);
+    var ul = el("ul", "atlas-projects", null, box);
+    box.setAttribute("aria-busy", "true");
+    load(z.projectsUrl).then(function (doc) {
+      status.remove();
+      doc.projects.forEach(function (p) {
+        var li = el("li", null, p.name, ul);
+        el("span", "atlas-amount",
+          " · " + (p.amount === null ? text.unknown_amount : p.amount + " 亿元") + " · " + p.stage_label, li);
+      });
+      if (doc.total > doc.projects.length) {
+        var all = el("a", "atlas-all", text.all_projects + " (" + doc.total + ")", box);
+        all.href = z.href;
+      }
+      if (doc.sources.length) {
+        el("h4", null, text.sources, box);
+        var src = el("ul", "atlas-sources", null, box);
+        doc.sources.forEach(function (s) {
+          var li = el("li", null, null, src);
+          if (s.url && /^https?:\/\//.test(s.url)) {
+            var link = el("a", null, s.title, li);
+            link.href = s.url;
+            link.rel = "noopener noreferrer";
+            link.target = "_blank";
+          } else {
+            li.textContent = s.title;
+          }
+        });
+      }
+      var more = box.querySelector(".atlas-more");
+      if (more) box.appendChild(more);  // the zone page link stays last
+      box.removeAttribute("aria-busy");
+      box.setAttribute("data-atlas-loaded", "1");
+      if (box.atlasUpdate) box.atlasUpdate();
+    }).catch(function (e) {
+      status.textContent = String(e.message || e);
+      box.removeAttribute("aria-busy");
+    });
+  }
+
   function zonePopup(z, text) {
     var box = el("div", "atlas-popup");
     var h = el("h3", null, null, box);
@@ -183,31 +226,14 @@
       el("dt", null, row[0], dl);
       el("dd", null, row[1], dl);
     });
-    el("h4", null, text.projects + " (" + z.projects.length + ")", box);
-    if (z.projects.length) {
-      var ul = el("ul", "atlas-projects", null, box);
-      z.projects.forEach(function (p) {
-        var li = el("li", null, p.name, ul);
-        el("span", "atlas-amount",
-          " · " + (p.amount === null ? text.unknown_amount : p.amount + " 亿元") + " · " + p.stage, li);
-      });
+    el("h4", null, text.projects + " (" + z.projectCount + ")", box);
+    if (z.investment !== null) {
+      el("p", "atlas-total", text.reported_total + ": " + z.investment + " 亿元", box);
+    }
+    if (z.projectsUrl) {
+      zoneProjects(z, box, text);
     } else {
       el("p", "atlas-muted", text.no_projects, box);
-    }
-    if (z.sources.length) {
-      el("h4", null, text.sources, box);
-      var src = el("ul", "atlas-sources", null, box);
-      z.sources.forEach(function (s) {
-        var li = el("li", null, null, src);
-        if (s.url && /^https?:\/\//.test(s.url)) {
-          var link = el("a", null, s.title, li);
-          link.href = s.url;
-          link.rel = "noopener noreferrer";
-          link.target = "_blank";
-        } else {
-          li.textContent = s.title;
-        }
-      });
     }
     var more = el("a", "atlas-more", text.zone_page + " →", box);
     more.href = z.href;
@@ -290,7 +316,15 @@
       });
       mk.atlasZone = z.id;
       mk.bindTooltip(el("span", null, z.name + " · " + z.typeLabel));
-      mk.bindPopup(function () { return zonePopup(z, cfg.text); }, { maxWidth: 320 });
+      var box = null;  // made at the first opening, then kept (with its fetched projects)
+      mk.bindPopup(function (layer) {
+        if (!box) {
+          box = zonePopup(z, cfg.text);
+          // fetched projects change the popup's size: let Leaflet lay it out again
+          box.atlasUpdate = function () { if (layer.isPopupOpen()) layer.getPopup().update(); };
+        }
+        return box;
+      }, { maxWidth: 320 });
       byId[z.id] = mk;
       markers.addLayer(mk);
     });
