@@ -22,6 +22,9 @@ DEFAULTS = {
     "INSTANCE_DIR": None,
     # Seconds between data-version checks: how soon a write shows (plus one rebuild).
     "DATA_VERSION_POLL": 0.25,
+    # A new version's read model is built in the background; the request that noticed
+    # it waits for it at most this long, then is served the old version.
+    "DATA_VERSION_WAIT": 0.5,
     # Writes (POST/DELETE /api/documents) per minute and API token, per process; 0 = off.
     "WRITE_RATE_LIMIT": 60,
     # Request bodies above this are refused with 413 (an article is at most 10 MB).
@@ -62,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         headers,
         live,
+        metrics,
         ogcapi,
         review,
         settings,
@@ -83,7 +87,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.extensions["atlas_repo"] = repo
     app.extensions["atlas_live"] = live.Live(
-        repo, _state_builder(app), float(app.config["DATA_VERSION_POLL"])
+        repo,
+        _state_builder(app),
+        float(app.config["DATA_VERSION_POLL"]),
+        float(app.config["DATA_VERSION_WAIT"]),
     )
     app.extensions["atlas_write_limiter"] = documents.RateLimiter(
         int(app.config["WRITE_RATE_LIMIT"])
@@ -100,6 +107,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(api_writers.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(metrics.bp)
     ogcapi.init_app(app)
     review.init_app(app)
     errors.register(app)

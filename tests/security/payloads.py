@@ -179,7 +179,7 @@ def write_payload_dataset(folder: Path, base: Path = FIXTURE_DATA) -> PayloadDat
 
 @dataclass(frozen=True)
 class Target:
-    """A URL to fetch, its kind (html, json, csv, kml, binary) and what it must show."""
+    """A URL to fetch, its kind (html, json, csv, kml, text, binary) and what it must show."""
 
     url: str
     kind: str
@@ -244,6 +244,10 @@ def urls() -> list[Target]:
             Target(f"{base}/items?f=kml", "kml", shown),
             Target(f"{base}/items?f=gpkg", "binary"),
         ]
+    # the boundaries every map draws, and the counters (no data text in either)
+    targets.append(Target("/geo/topology.wgs84.json", "json"))
+    targets.append(Target("/geo/topology.gcj02.json", "json"))
+    targets.append(Target("/metrics", "text"))
     for i, zid in enumerate(zone_ids):
         targets.append(
             Target(f"/ogcapi/collections/zones/items/{zid}?f=html", "html", (PAYLOADS[i],))
@@ -300,6 +304,10 @@ def body_text(response) -> str:
     data = response.get_data()
     if response.headers.get("Content-Encoding") == "gzip":
         data = gzip.decompress(data)
+    elif response.headers.get("Content-Encoding") == "br":
+        import brotli
+
+        data = brotli.decompress(data)
     return data.decode("utf-8", errors="replace")
 
 
