@@ -438,6 +438,53 @@ def preloaded(url: str) -> dict:
     return {"all_workers_ready_s": round(ready, 2), "workers_mb": workers}
 
 
+def _version(port: int) -> int:
+    text = fetch(port, "/metrics", {"Accept-Encoding": "identity"})[2].decode()
+    return int(re.search(r"^atlas_data_version (\d+)", text, re.M).group(1))
+
+
+def rebuild(port: int, url: str) -> dict:
+    """A write bumps the data version: how long until both workers serve it, and the
+    slowest answer to a steady stream of cached page requests meanwhile (each worker
+    builds the new read model in the background and keeps serving the old one)."""
+    import threading
+
+    from geo.store import open_store
+
+    stop_flag, slowest, count = threading.Event(), [0.0], [0]
+
+    def load():
+        while not stop_flag.is_set():
+            slowest[0] = max(slowest[0], fetch(port, "/choropleth?level=county")[0])
+            count[0] += 1
+
+    before = _version(port)
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    time.sleep(1)
+    repo = open_store(url, migrate=False)
+    with repo._write():  # what every publish does first: the version moves on
+        pass
+    repo.close()
+    changed = time.perf_counter()
+    seen = 0
+    while seen < 10 and time.perf_counter() - changed < 120:  # ten answers in a row
+        seen = seen + 1 if _version(port) > before else 0
+        time.sleep(0.05)
+    visible = time.perf_counter() - changed
+    time.sleep(0.5)
+    stop_flag.set()
+    worker.join()
+    builds = fetch(port, "/metrics", {"Accept-Encoding": "identity"})[2].decode()
+    build_s = float(re.search(r"^atlas_read_model_build_seconds (\S+)", builds, re.M).group(1))
+    return {
+        "visible_on_both_workers_s": round(visible, 2),
+        "read_model_build_s": round(build_s, 2),
+        "requests_meanwhile": count[0],
+        "slowest_answer_meanwhile_ms": round(slowest[0]),
+    }
+
+
 # ---------------------------------------------------------------- one size
 
 
@@ -469,6 +516,7 @@ def measure(size: str) -> dict:
         result["projects_download"] = download(port)
         result["ogc_crawl"] = crawl(port)
         result["chromium_kb"] = chromium(port, zone)
+        result["rebuild"] = rebuild(port, url)
         if size == "L":
             result["wrk"] = run_wrk(port, mix(url, zone, random.Random(12)))
     finally:

@@ -30,6 +30,7 @@ from geo import csvfile, export
 _DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 _PLAIN_TYPES = {str, int, type(None)}
 CHUNK_ROWS = 1000  # rows joined per streamed chunk
+JSON_SLICE = 1000  # rows serialised per C-encoder call
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def _date_ordinals(values) -> np.ndarray:
 
 
 def _json_objects(fields: tuple[str, ...], columns: list[list]) -> list[bytes]:
-    """Each row as a compact JSON object, from one C-encoder call over the whole table.
+    """Each row as a compact JSON object, from one C-encoder call per slice of rows.
 
     The table's JSON is split at ``},{"``: with flat objects (scalar values only) that
     sequence occurs only between rows, since a ``"`` inside a string is always escaped.
@@ -176,8 +177,10 @@ def _json_objects(fields: tuple[str, ...], columns: list[list]) -> list[bytes]:
     if not fields:
         return [b"{}"] * n
     out: list[bytes] = []
-    for start in range(0, n, 5000):  # in slices: the whole table's text at once is big
-        part = [col[start : start + 5000] for col in columns]
+    # Slices of 1,000 rows: each C call holds the GIL a few ms only (a read model is
+    # built in a thread while the same process serves requests).
+    for start in range(0, n, JSON_SLICE):
+        part = [col[start : start + JSON_SLICE] for col in columns]
         rows = [dict(zip(fields, row, strict=True)) for row in zip(*part, strict=True)]
         pieces = _DUMPS(rows).encode()[3:-2].split(b'},{"')
         if len(pieces) != len(rows):  # cannot happen with flat rows; never guess

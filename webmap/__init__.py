@@ -24,7 +24,7 @@ DEFAULTS = {
     "DATA_VERSION_POLL": 0.25,
     # A new version's read model is built in the background; the request that noticed
     # it waits for it at most this long, then is served the old version.
-    "DATA_VERSION_WAIT": 0.5,
+    "DATA_VERSION_WAIT": 0.1,
     # Writes (POST/DELETE /api/documents) per minute and API token, per process; 0 = off.
     "WRITE_RATE_LIMIT": 60,
     # Request bodies above this are refused with 413 (an article is at most 10 MB).

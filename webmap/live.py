@@ -32,7 +32,7 @@ class State:
 
 
 class Live:
-    def __init__(self, repo, build, poll_seconds: float = 0.25, wait_seconds: float = 0.5):
+    def __init__(self, repo, build, poll_seconds: float = 0.25, wait_seconds: float = 0.1):
         self.repo = repo
         self._build = build  # (snapshot) -> State
         self.poll = poll_seconds

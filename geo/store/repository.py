@@ -501,9 +501,13 @@ def _columns(conn, query, order) -> dict[str, list]:
     order = order if isinstance(order, tuple) else (order,)
     result = conn.execute(query.order_by(*order))
     names = list(result.keys())
-    rows = result.fetchall()
-    values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    return {name: _shared(col) for name, col in zip(names, values, strict=True)}
+    columns: list[list] = [[] for _ in names]
+    # In slices: a read model is built in a thread of a serving process, and one C call
+    # over 50,000 rows would hold the GIL (and every request) for a tenth of a second.
+    for rows in result.partitions(2000):
+        for column, values in zip(columns, zip(*rows, strict=True), strict=True):
+            column.extend(values)
+    return {name: _shared(col) for name, col in zip(names, columns, strict=True)}
 
 
 def _shared(values) -> list:
