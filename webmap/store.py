@@ -36,9 +36,6 @@ def blob(data: bytes, *, static: bool = True) -> Encoded:
     return Encoded(data, hashlib.sha256(data).hexdigest()[:16], static=static)
 
 
-Blob = blob  # the name earlier code and tests use
-
-
 @functools.cache
 def static_layers() -> tuple[dict, dict, dict]:
     """Boundaries, which no data version changes: loaded once per process.
