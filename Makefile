@@ -80,7 +80,7 @@ bench-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
 	  || echo "warning: wrk missing: throughput figures will be skipped"
 
-bench: $(VENV)/.installed-test $(BENCH_VENV)/bin/pygeoapi bench-deps
+bench: $(VENV)/.installed-test $(BENCH_VENV)/bin/pygeoapi bench-deps system-deps
 	PYGEOAPI_VENV=$(BENCH_VENV) $(BIN)/python bench/run.py
 
 clean:

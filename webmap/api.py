@@ -1,24 +1,31 @@
-"""Downloads (``/api/...``) and the compact geometry the maps draw (``/geo/...``).
+"""Downloads (``/api/...``) and the geometry the maps draw (``/geo/...``).
 
 Every download takes the same filters as the map it comes from; ``download=1`` adds a
-Content-Disposition file name. Unfiltered boundary layers are served pre-serialised.
+Content-Disposition file name. Rows come from the read model's tables, serialised once
+(:mod:`geo.featuretable`): a download selects row numbers (array arithmetic), then joins
+their bytes in the table's order. Bodies up to ``DOWNLOAD_STREAM_BYTES`` are made whole,
+cached with their encodings and sent with a length and an ETag; larger ones stream in
+chunks (chunked transfer), compressed on the fly when the client accepts it, and their
+compressed form is kept for the next request when it fits the cache.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
 
-import shapely
+import numpy as np
 from flask import Blueprint, Response, current_app, request
-from shapely.strtree import STRtree
 
 import boundaries
-from geo import aggregate, export
-from webmap import live, params, provenance
-from webmap.store import DATUMS, Blob
+from geo import aggregate
+from geo import featuretable as ft
+from webmap import compress, live, params, provenance
+from webmap.store import DATUMS
 
 bp = Blueprint("api", __name__)
 FORMATS = {"geojson": "application/geo+json", "csv": "text/csv"}
+MIMETYPES = {"geojson": "application/geo+json", "csv": "text/csv; charset=utf-8"}
 
 
 def store():
@@ -33,32 +40,6 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-def _send(body: bytes, fmt: str, name: str, p: dict) -> Response:
-    mimetype = FORMATS[fmt]
-    response = Response(body, mimetype=mimetype)
-    if fmt == "csv":
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    if p.get("download") == "1":
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response.headers.extend(provenance.headers())
-    return response
-
-
-def _blob(blob: Blob, mimetype: str) -> Response:
-    """Pre-serialised bytes with ETag and gzip when the client accepts it."""
-    if request.if_none_match and blob.etag in request.if_none_match:
-        response = Response(status=304)
-    elif "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = Response(blob.gz, mimetype=mimetype)
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = Response(blob.data, mimetype=mimetype)
-    response.set_etag(blob.etag)
-    response.headers["Vary"] = "Accept-Encoding"
-    response.headers.extend(provenance.headers())
-    return response
-
-
 def _name(base: str, p: dict) -> str:
     parts = [base] + [
         str(p[k])
@@ -68,90 +49,90 @@ def _name(base: str, p: dict) -> str:
     return "-".join(parts).replace(":", "")
 
 
-TABLES = {
-    "zones": (export.zone_rows, export.ZONE_FIELDS, "point"),
-    "projects": (export.project_rows, export.PROJECT_FIELDS, "point"),
-    "batches": (export.batch_rows, export.BATCH_FIELDS, "wkt"),
-}
-
-
-@dataclass(frozen=True)
-class FeatureSet:
-    """One filtered layer, every row serialised once (GeoJSON and CSV), indexed in space.
-
-    A bbox download is then a spatial-index query plus string joining: no row is
-    converted again however many distinct boxes are asked for.
-    """
-
-    features: tuple[str, ...]  # GeoJSON Feature text, one per row
-    lines: tuple[str, ...]  # CSV line, one per row
-    header: str  # CSV header line
-    geometries: tuple  # shapely geometry or None, one per row
-    tree: STRtree
-
-    @classmethod
-    def of(cls, rows, fields, shape: str) -> FeatureSet:
-        rows = list(rows)
-        geometries = tuple(g for _, g in rows)
-        return cls(
-            tuple(export.feature_json(p, g) for p, g in rows),
-            tuple(export.csv_row(p, g, fields, shape) for p, g in rows),
-            export.csv_header(fields, shape),
-            geometries,
-            STRtree([g if g is not None else shapely.Point() for g in geometries]),
-        )
-
-    @property
-    def nbytes(self) -> int:
-        text = sum(len(f) for f in self.features) + sum(len(x) for x in self.lines)
-        return 3 * text + 200 * len(self.features)  # rough: str overhead, geometries, tree
-
-    def select(self, bbox) -> list[int]:
-        """Rows in the order of the layer: all of them, or those meeting ``bbox``."""
-        if bbox is None:
-            return list(range(len(self.features)))
-        hits = self.tree.query(shapely.box(*bbox), predicate="intersects")
-        return sorted(int(i) for i in hits if self.geometries[i] is not None)
-
-    def body(self, fmt: str, rows: list[int]) -> bytes:
-        if fmt == "geojson":
-            return export.join_features(
-                (self.features[i] for i in rows), provenance.provenance().as_dict()
-            )
-        return export.join_csv(self.header, (self.lines[i] for i in rows))
-
-
 def _cache():
     return current_app.extensions["atlas_downloads"]
 
 
-def _download(key: tuple, fmt: str, bbox, build_rows, fields, shape) -> bytes:
-    """The body of a download: the layer's FeatureSet (cached per filter set), then
-    the rows in ``bbox``. Bodies without a bbox are cached whole too."""
-    version = store().data.version
-    layer = _cache().get(
-        ("layer", *key, version), lambda: FeatureSet.of(build_rows(), fields, shape)
-    )
-    if bbox is not None:
-        return layer.body(fmt, layer.select(bbox))
-    return _cache().get(("body", fmt, *key, version), lambda: layer.body(fmt, layer.select(None)))
+def _finish(response: Response, fmt: str, name: str, p: dict) -> Response:
+    if p.get("download") == "1":
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers.extend(provenance.headers())
+    return response
+
+
+def send_rows(table: ft.FeatureTable, rows: np.ndarray, fmt: str, key: tuple) -> Response:
+    """The body of ``rows`` of ``table`` in ``fmt``: whole and cached when small, else
+    streamed. ``key`` (with the data version in it) names the body for caches and ETag."""
+    mimetype = MIMETYPES[fmt]
+    etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+    prov = provenance.provenance().as_dict()
+    if table.size(rows) <= current_app.config["DOWNLOAD_STREAM_BYTES"]:
+        entry = _cache().get(
+            ("body", *key),
+            lambda: compress.Encoded(table.body(fmt, rows, prov), etag),
+        )
+        return compress.send(entry, mimetype)
+    if request.if_none_match and etag in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(etag)
+        return response
+    encoding = compress.accepted()
+    done = _cache().peek(("streamed", encoding, *key))
+    if done is not None:
+        response = Response(done, mimetype=mimetype)
+    else:
+        chunks = table.geojson_chunks(rows, prov) if fmt == "geojson" else table.csv_chunks(rows)
+        body = _kept(compress.stream(chunks, encoding), _cache(), ("streamed", encoding, *key))
+        response = Response(body, mimetype=mimetype)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.set_etag(etag)
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def _kept(chunks, cache, key: tuple):
+    """``chunks`` passed on, and kept whole in ``cache`` once all are sent (a body at
+    most a quarter of the cache; a client that hangs up leaves nothing). Runs after the
+    view returned: it touches nothing of the request or app context."""
+    kept, size = [], 0
+    limit = cache.max_bytes // 4
+    for chunk in chunks:
+        yield chunk
+        if kept is not None:
+            kept.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                kept = None
+    if kept is not None:
+        cache.put(key, b"".join(kept))
+
+
+def _positions(table: str, p: dict) -> np.ndarray:
+    """Row numbers of a table matching the filters of ``p``, in table order."""
+    data, filters = store().data, params.filters(p)
+    if filters == aggregate.NO_FILTERS:
+        return np.arange(len(store().tables[table]), dtype=np.int64)
+    if table == "zones":
+        frame = aggregate.filter_zones(data.zones, filters)
+    elif table == "projects":
+        frame = aggregate.filter_projects(data.projects, data.zones, filters)
+    else:
+        frame = aggregate.filter_batches(data.batches, filters)
+    return ft.positions(frame)
 
 
 def _table(table: str, fmt: str):
     fmt = _format(fmt)
     p = params.parse(request.args, table)
-    rows_of, fields, shape = TABLES[table]
-    kwargs = {"shapes": store().shapes} if table == "batches" else {}
-    key = (table, tuple((k, v) for k, v in p.items() if k not in ("download", "bbox")))
-    body = _download(
-        key,
-        fmt,
-        p.get("bbox"),
-        lambda: rows_of(store().data, params.filters(p), None, **kwargs),
-        fields,
-        shape,
-    )
-    return _send(body, fmt, _name(f"shanxi-{table}", p), p)
+    version = store().data.version
+    filtered = tuple((k, v) for k, v in p.items() if k not in ("download", "bbox"))
+    rows = _cache().get(("rows", table, filtered, version), lambda: _positions(table, p))
+    t = store().tables[table]
+    if p.get("bbox") is not None:
+        rows = t.in_bbox(rows, [p["bbox"]])
+    key = (table, fmt, filtered, p.get("bbox"), version)
+    return _finish(send_rows(t, rows, fmt, key), fmt, _name(f"shanxi-{table}", p), p)
 
 
 @bp.route("/api/zones.<fmt>")
@@ -180,31 +161,89 @@ def boundary_layer(level: str, fmt: str):
     fmt = _format(fmt)
     p = params.parse(request.args, "boundaries")
     filtered = {k: v for k, v in p.items() if k != "download"}
+    name = _name(f"shanxi-{level}", p)
     if fmt == "geojson" and not filtered:
-        response = _blob(store().boundary_geojson[level], FORMATS[fmt])
-        if p.get("download") == "1":
-            response.headers["Content-Disposition"] = (
-                f'attachment; filename="shanxi-{level}.geojson"'
-            )
-        return response
+        response = compress.send(store().boundary_geojson[level], FORMATS[fmt])
+        return _finish(response, fmt, name, p)
     units = store().units[level]
-    columns = [] if level == "province" else list(aggregate.METRICS)
+    version = store().data.version
+    metric_filters = tuple((k, v) for k, v in filtered.items() if k != "bbox")
 
-    def rows():
+    def table():
         if level == "province":
-            metrics = units.set_index("adcode")[[]]
-        else:
-            metrics = aggregate.all_metrics(store().data, level, params.filters(p))
-        return export.boundary_rows(units, metrics)
+            return ft.boundary_table(units, units.set_index("adcode")[[]])
+        if not metric_filters:
+            return store().tables[level]
+        return ft.boundary_table(
+            units, aggregate.all_metrics(store().data, level, params.filters(p))
+        )
 
-    key = ("boundaries", level, tuple((k, v) for k, v in filtered.items() if k != "bbox"))
-    body = _download(key, fmt, p.get("bbox"), rows, export.BOUNDARY_FIELDS + columns, "wkt")
-    return _send(body, fmt, _name(f"shanxi-{level}", p), p)
+    t = _cache().get(("boundaries", level, metric_filters, version), table)
+    rows = np.arange(len(t), dtype=np.int64)
+    if p.get("bbox") is not None:
+        rows = t.in_bbox(rows, [p["bbox"]])
+    key = ("boundaries", level, fmt, metric_filters, p.get("bbox"), version)
+    return _finish(send_rows(t, rows, fmt, key), fmt, name, p)
+
+
+POPUP_PAGE = 10  # projects a zone's popup shows at a time
+
+
+@bp.route("/api/zones/<zone_id>/projects.json")
+def zone_projects(zone_id: str):
+    """A page of one zone's projects with display labels: what its map popup fetches
+    when it opens (pages carry per-zone counts and totals, not the projects)."""
+    from webmap import records
+
+    p = params.parse(request.args, "zone_projects")
+    lang, page, per_page = p.get("lang", "zh"), p.get("page", 1), p.get("per_page", POPUP_PAGE)
+    key = ("zone_projects", zone_id, lang, page, per_page, store().data.version)
+
+    def build() -> compress.Encoded:
+        found = records.zone_projects(store(), zone_id, lang, page, per_page)
+        pager = found.pop("pager")
+
+        def url(n: int) -> str:
+            q = params.query(
+                {
+                    "lang": lang,
+                    "page": n if n > 1 else None,
+                    "per_page": per_page if per_page != POPUP_PAGE else None,
+                }
+            )
+            return f"{request.path}?{q}" if q else request.path
+
+        lang_q = "?lang=en" if lang == "en" else ""
+        body = {**found, **pager.as_dict(url), "zone_page": f"/zones/{zone_id}{lang_q}"}
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        return compress.Encoded(data, hashlib.blake2b(data, digest_size=12).hexdigest())
+
+    return compress.send(_cache().get(key, build), "application/json")
+
+
+def _layer(blob, request_version: str | None) -> Response:
+    response = compress.send(blob, "application/json")
+    if request_version == blob.etag:
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers.extend(provenance.headers())
+    return response
+
+
+@bp.route("/geo/topology.<datum>.json")
+def topology_layer(datum: str):
+    """Every boundary the maps draw, as one topology of county arcs (``webmap.topology``);
+    URLs carry ``?v=<etag>`` so it is cached for good."""
+    blob = store().topology.get(datum)
+    if blob is None:
+        raise params.ParamError(
+            "datum", f"unknown datum {datum!r}; allowed: {', '.join(DATUMS)}", list(DATUMS)
+        )
+    return _layer(blob, request.args.get("v"))
 
 
 @bp.route("/geo/<level>.<datum>.json")
 def compact_layer(level: str, datum: str):
-    """Compact geometry for the maps; URLs carry ``?v=<etag>`` so caching can be long."""
+    """Compact geometry of one level; URLs carry ``?v=<etag>`` so caching can be long."""
     blob = store().compact.get((level, datum))
     if blob is None:
         raise params.ParamError(
@@ -213,7 +252,4 @@ def compact_layer(level: str, datum: str):
             f"datums {', '.join(DATUMS)}",
             [f"{lv}.{d}" for lv in boundaries.LEVELS for d in DATUMS],
         )
-    response = _blob(blob, "application/json")
-    if request.args.get("v") == blob.etag:
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    return _layer(blob, request.args.get("v"))

@@ -48,6 +48,17 @@ class ByteCache:
         self.put(key, value)
         return value
 
+    def peek(self, key: Hashable) -> Any | None:
+        """The cached value of ``key`` (counted as a hit), else ``None`` (a miss)."""
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[0]
+
     def put(self, key: Hashable, value: Any) -> None:
         size = size_of(value)
         with self._lock:

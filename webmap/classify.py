@@ -1,13 +1,14 @@
-"""Class breaks (mapclassify) and colours for choropleths. No data stays apart from zero."""
+"""Class breaks (:mod:`webmap.breaks`) and colours for choropleths. No data stays apart
+from zero."""
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
+
+from webmap.breaks import SCHEMES
 
 # ColorBrewer YlGnBu, sequential and colour-blind safe (colorbrewer2.org), by class count.
 PALETTES = {
@@ -20,11 +21,6 @@ PALETTES = {
     7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
 }
 NO_DATA_COLOR = "#bdbdbd"  # mid grey, drawn with a dashed outline and a hatch-free fill
-SCHEMES = {
-    "quantiles": mapclassify.Quantiles,
-    "natural_breaks": mapclassify.NaturalBreaks,
-    "equal_interval": mapclassify.EqualInterval,
-}
 
 
 @dataclass(frozen=True)
@@ -45,8 +41,8 @@ class Classes:
 def classify(values: pd.Series, scheme: str, k: int) -> Classes:
     """Breaks for the non-missing ``values``; fewer classes when there are fewer values.
 
-    mapclassify warns (and repeats bins) when asked for more classes than distinct values;
-    we ask for at most as many classes as there are distinct values instead.
+    Asking for more classes than there are distinct values would repeat bins; we ask for
+    at most as many classes as there are distinct values instead.
     """
     data = values.dropna().to_numpy(dtype=float)
     distinct = np.unique(data)
@@ -57,10 +53,7 @@ def classify(values: pd.Series, scheme: str, k: int) -> Classes:
         if len(distinct) > k:
             bins[-1] = float(distinct[-1])
     else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # mapclassify's own fallbacks, handled below
-            model = SCHEMES[scheme](data, k=k)
-        bins = sorted({float(b) for b in model.bins})
+        bins = sorted({float(b) for b in SCHEMES[scheme](data, k)})
     bins[-1] = max(bins[-1], float(distinct[-1]))
     return Classes(float(distinct[0]), bins, PALETTES[len(bins)])
 

@@ -113,8 +113,29 @@ class AtlasPage(Figure):
             stack.extend(element._children.values())
         return values
 
+    def _preloads(self) -> None:
+        """``<link rel=preload>`` for the layers' data files, first in the head: the
+        browser fetches them while it still loads and runs the scripts (a slot too, so
+        nothing but fixed markup is template source)."""
+        urls = []
+        stack = list(self._children.values())
+        while stack:
+            element = stack.pop()
+            if isinstance(element, AtlasLayer):
+                urls += [u for u in element.preload if u not in urls]
+            stack.extend(element._children.values())
+        for url in urls:
+            slot = _slot()
+            self._values[slot] = (
+                f'<link rel="preload" href="{html.escape(url)}" as="fetch" crossorigin="anonymous">'
+            )
+            self.header.add_child(
+                folium.elements.Element(slot), name=f"preload_{len(self._values)}"
+            )
+
     def render_html(self) -> str:
         """The page: a data-free skeleton rendered by branca, then the data put in."""
+        self._preloads()
         values = self._slot_values()
         skeleton = deterministic_ids(self.render())
         found = _SLOT.findall(skeleton)
@@ -140,10 +161,13 @@ class AtlasLayer(JSCSSMixin, MacroElement):
         "{% endmacro %}"
     )
 
-    def __init__(self, kind: str, config: dict, *, cluster: bool = False):
+    def __init__(
+        self, kind: str, config: dict, *, cluster: bool = False, preload: tuple[str, ...] = ()
+    ):
         super().__init__()
         self._name = "AtlasLayer"
         self.kind = kind
+        self.preload = tuple(preload)  # same-origin data files the layer fetches at once
         self.slot = _slot()
         self.payload = json_for_html(config)
         js = [("atlas_js", assets.static_url("atlas.js"))]

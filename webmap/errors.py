@@ -40,8 +40,11 @@ def ascii_query_strings(wsgi_app):
 
 
 def _wants_html() -> bool:
-    # Map pages, and review pages that asked for HTML errors (webmap.review.auth).
-    return request.blueprint == "pages" or bool(g.get("atlas_html_errors"))
+    # Map pages (not their JSON twins), and review pages that asked for HTML errors
+    # (webmap.review.auth).
+    if request.blueprint == "pages":
+        return not request.path.endswith(".json")
+    return bool(g.get("atlas_html_errors"))
 
 
 def _respond(status: int, title: str, message: str, param=None, allowed=None):

@@ -122,6 +122,16 @@ TEXT = {
     "apply": ("更新地图", "Update map"),
     "default": ("默认", "Default"),
     "snippet": ("嵌入代码", "Embed code"),
+    # long tables a page at a time, and popups that fetch their projects (issue 12)
+    "reported_total": ("已披露投资合计", "Reported investment"),
+    "loading": ("加载中…", "Loading…"),
+    "all_projects": ("全部项目见开发区页面", "All projects on the zone page"),
+    "pages": ("分页", "Pages"),
+    "first_page": ("首页", "First"),
+    "prev_page": ("上一页", "Previous"),
+    "next_page": ("下一页", "Next"),
+    "last_page": ("末页", "Last"),
+    "rows_shown": ("第 {start}–{stop} 条，共 {total} 条", "Rows {start}–{stop} of {total}"),
 }
 
 

@@ -47,6 +47,13 @@ def layer_url(level: str, options: MapOptions, version: str) -> str:
     return f"/geo/{level}.{datum_of(options.basemap)}.json?v={version}"
 
 
+def topology_url(store, options: MapOptions) -> str:
+    """The one boundary file of every map (county arcs, counties, cities) in the
+    basemap's datum, at a content-hash URL (cached for good)."""
+    datum = datum_of(options.basemap)
+    return f"/geo/topology.{datum}.json?v={store.topology[datum].etag}"
+
+
 def attribution(store, options: MapOptions) -> str:
     """Data source, as-of date, boundary source and the configurable approval line."""
     lang = options.lang
@@ -75,19 +82,20 @@ def _unit_name(adcode, lang):
 
 
 def zone_records(store, zones, options: MapOptions) -> list[dict]:
-    """One record per located zone: what its marker, tooltip and popup show (plain text)."""
-    lang, data = options.lang, store.data
-    projects = data.projects
-    titles = dict(zip(data.sources["doc_id"], data.sources["title"], strict=True))
-    urls = dict(zip(data.sources["doc_id"], data.sources["url"], strict=True))
+    """One record per located zone: what its marker, tooltip and popup show (plain text).
+
+    A summary, not a table: the zone's number of projects and their reported total; the
+    popup fetches the projects themselves a page at a time (``projectsUrl``).
+    """
+    lang = options.lang
+    lang_q = "?lang=en" if lang == "en" else ""
     records = []
     for zone, geom in zip(zones.to_dict("records"), zones.geometry, strict=True):
         if export.located(geom) is None:
             continue
-        own = projects[projects["zone_id"] == zone["zone_id"]]
         kind = i18n.ZONE_TYPES.get(zone["type"], i18n.ZONE_TYPES["other"])
         places = [_unit_name(zone["county_adcode"], lang), _unit_name(zone["city_adcode"], lang)]
-        docs = sorted({d for d in own["doc_id"] if d})
+        count, with_amount, total = store.zone_summary.get(zone["zone_id"], (0, 0, 0))
         records.append(
             {
                 "id": zone["zone_id"],
@@ -103,20 +111,13 @@ def zone_records(store, zones, options: MapOptions) -> list[dict]:
                 else "".join(reversed([p for p in places if p])),
                 "precision": i18n.pick(i18n.PRECISIONS.get(zone["precision"], ("–", "–")), lang),
                 "latlng": _point(geom.x, geom.y, options),
-                "href": f"/zones/{zone['zone_id']}" + ("?lang=en" if lang == "en" else ""),
-                "projects": [
-                    {
-                        "name": p["name"],
-                        "amount": classify.fmt(p["investment_cny"], True)
-                        if p["investment_cny"] is not None
-                        else None,
-                        "stage": i18n.pick(
-                            i18n.STAGES.get(p["stage"], (p["stage"] or "–",) * 2), lang
-                        ),
-                    }
-                    for p in own.to_dict("records")
-                ],
-                "sources": [{"title": titles.get(d) or d, "url": urls.get(d)} for d in docs],
+                "href": f"/zones/{zone['zone_id']}{lang_q}",
+                "projectCount": count,
+                # reported total of the projects that state an amount (亿元), or None
+                "investment": classify.fmt(total, True) if with_amount else None,
+                "projectsUrl": f"/api/zones/{zone['zone_id']}/projects.json{lang_q}"
+                if count
+                else None,
             }
         )
     return records
@@ -138,11 +139,13 @@ def overview_map(
     focus: str | None = None,
     zones=None,
     search: bool = True,
+    records: list[dict] | None = None,
 ) -> folium.Map:
     """Outlines, zones as clustered markers by type, legend, search, fullscreen.
 
     ``focus`` (an adcode) highlights one unit and fits the map to it; ``zones`` overrides
-    the filtered zone frame (zone and place pages).
+    the filtered zone frame (zone and place pages); ``records``: the zone records when
+    the caller has made them already (the page's noscript table uses them too).
     """
     if zones is None:
         zones = aggregate.filter_zones(
@@ -160,7 +163,8 @@ def overview_map(
         minx, miny, maxx, maxy = frame.loc[frame["adcode"] == focus].total_bounds
         bounds = [[miny, minx], [maxy, maxx]]
     m = base_map(options, bounds)
-    records = zone_records(store, zones, options)
+    if records is None:
+        records = zone_records(store, zones, options)
     present = sorted({r["type"] for r in records}, key=list(i18n.ZONE_TYPES).index)
     lang = options.lang
     config = {
@@ -183,12 +187,12 @@ def overview_map(
                 "search",
                 "fullscreen",
                 "unknown_amount",
+                "reported_total",
+                "loading",
+                "all_projects",
             ],
         ),
-        "layers": {
-            "county": layer_url("county", options, store.compact["county", "wgs84"].etag),
-            "city": layer_url("city", options, store.compact["city", "wgs84"].etag),
-        },
+        "layers": {"county": topology_url(store, options), "city": topology_url(store, options)},
         "names": {**_unit_names(store, "city", lang), **_unit_names(store, "county", lang)},
         "zones": records,
         "types": [[t, i18n.pick(i18n.ZONE_TYPES[t], lang), i18n.ZONE_TYPES[t][2]] for t in present],
@@ -196,7 +200,7 @@ def overview_map(
         "search": search,
         "attribution": attribution(store, options),
     }
-    AtlasLayer("overview", config, cluster=True).add_to(m)
+    AtlasLayer("overview", config, cluster=True, preload=(topology_url(store, options),)).add_to(m)
     return m
 
 
@@ -259,10 +263,9 @@ def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
     config = {
         "lang": lang,
         "embed": options.embed,
-        "layer": layer_url(level, options, store.compact[level, "wgs84"].etag),
-        "outline": layer_url("city", options, store.compact["city", "wgs84"].etag)
-        if level == "county"
-        else None,
+        "layer": topology_url(store, options),
+        "level": level,
+        "outline": topology_url(store, options) if level == "county" else None,
         "units": {r["adcode"]: [r["name"], r["label"], r["cls"]] for r in data["rows"]},
         "colors": data["classes"].colors,
         "noData": {"color": classify.NO_DATA_COLOR, "label": i18n.t("no_data", lang)},
@@ -272,5 +275,5 @@ def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
         "text": _texts(lang, ["fullscreen"]),
         "attribution": attribution(store, options),
     }
-    AtlasLayer("choropleth", config).add_to(m)
+    AtlasLayer("choropleth", config, preload=(topology_url(store, options),)).add_to(m)
     return m

@@ -21,7 +21,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from boundaries.errors import AtlasError
 from geo import features as gf
 from geo import formats
-from webmap import assets, live, openapi, provenance
+from webmap import assets, compress, live, openapi, provenance
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 
@@ -50,14 +50,17 @@ class NotAcceptable(AtlasError):
 
 @dataclass(frozen=True)
 class Cached:
-    body: bytes
+    body: compress.Encoded  # the answer, its brotli/gzip made once on first demand
     mimetype: str
-    etag: str
     headers: tuple[tuple[str, str], ...] = ()
 
     @property
+    def etag(self) -> str:
+        return self.body.etag
+
+    @property
     def nbytes(self) -> int:
-        return len(self.body) + 256 + sum(len(k) + len(v) for k, v in self.headers)
+        return self.body.nbytes + 256 + sum(len(k) + len(v) for k, v in self.headers)
 
 
 def init_app(app) -> None:
@@ -134,14 +137,10 @@ def _respond(build, fmt: str) -> Response:
         if isinstance(body, str):
             body = body.encode("utf-8")
         etag = hashlib.blake2b(body, digest_size=12).hexdigest()
-        return Cached(body, mimetype, etag, tuple(headers))
+        return Cached(compress.Encoded(body, etag), mimetype, tuple(headers))
 
     entry = current_app.extensions["ogc_cache"].get(_cache_key(fmt), make)
-    if entry.etag in request.if_none_match:
-        response = Response(status=304)
-    else:
-        response = Response(entry.body, mimetype=entry.mimetype)
-    response.set_etag(entry.etag)
+    response = compress.send(entry.body, entry.mimetype)
     for name, value in entry.headers:
         response.headers[name] = value
     if entry.mimetype.startswith(HTML):
@@ -393,18 +392,18 @@ def items(cid: str):
     query = gf.parse_items_query(args, c, default_limit=default_limit)
 
     def build():
-        selected = gf.select(c, query)
-        page = selected[query.offset : query.offset + query.limit]
+        selected = _selection(c, query)
+        rows = selected.page(query.offset, query.limit)
         if fmt in EXPORTS:
-            return _export(c, page, fmt)
-        links = _page_links(c, query, len(selected), fmt)
+            return _export(c, [c.feature(int(i)) for i in rows], fmt)
+        links = _page_links(c, query, selected.count, fmt)
         if fmt == "html":
             return (
                 _html(
                     "ogc_items.html",
                     collection=c,
-                    features=page,
-                    matched=len(selected),
+                    features=[c.feature(int(i)) for i in rows],
+                    matched=selected.count,
                     links=links,
                     query=query,
                 ),
@@ -415,17 +414,28 @@ def items(cid: str):
         head = _json(
             {
                 "type": "FeatureCollection",
-                "numberMatched": len(selected),
-                "numberReturned": len(page),
+                "numberMatched": selected.count,
+                "numberReturned": len(rows),
                 "links": links,
                 # A foreign member (RFC 7946 §6.1): the file says where it comes from.
                 "provenance": provenance.provenance().as_dict(),
             }
-        )
-        body = head[:-1] + ',"features":[' + ",".join(f.json for f in page) + "]}"
+        ).encode()
+        body = head[:-1] + b',"features":[' + c.page_json(rows) + b"]}"
         return body, GEOJSON, provenance.headers()
 
     return _respond(build, fmt)
+
+
+def _selection(c: gf.Collection, query: gf.ItemsQuery) -> gf.Selection:
+    """The rows a query selects, kept per data version and query (paging aside): the
+    pages of one crawl reuse it, so each page costs its own rows only."""
+    key = gf.selection_key(query)
+    if key == gf.selection_key(gf.ItemsQuery()):
+        return gf.select(c, query)  # no filter: nothing to scan, nothing to keep
+    version = live.store().data.version
+    cache = current_app.extensions["ogc_selections"]
+    return cache.get((version, c.id, key), lambda: gf.select(c, query))
 
 
 def _export(c: gf.Collection, page: list, fmt: str):

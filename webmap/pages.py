@@ -1,4 +1,4 @@
-"""Rendered pages: CSP hashes of their inline scripts, gzip and ETag.
+"""Rendered pages: CSP hashes of their inline scripts, brotli/gzip and ETag.
 
 Folium writes its map set-up as inline ``<script>`` blocks, so a nonce-free policy needs
 the hashes of exactly the scripts of each rendered page. Pages render deterministically
@@ -9,12 +9,13 @@ parameter set and kept, with their hashes, in the app's page cache (``webmap.cac
 from __future__ import annotations
 
 import base64
-import gzip
 import hashlib
 import re
 from dataclasses import dataclass
 
-from flask import Response, request
+from flask import Response
+
+from webmap import compress
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
@@ -23,17 +24,27 @@ _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 class Page:
     """A rendered page and what its Content-Security-Policy must allow."""
 
-    body: bytes
-    gz: bytes
-    etag: str
+    encoded: compress.Encoded  # the HTML, its encodings made once on first demand
     script_hashes: tuple[str, ...]
     img_src: tuple[str, ...] = ()
     frame_src: tuple[str, ...] = ()
     embed: bool = False
 
     @property
+    def body(self) -> bytes:
+        return self.encoded.data
+
+    @property
+    def etag(self) -> str:
+        return self.encoded.etag
+
+    @property
+    def gz(self) -> bytes:
+        return self.encoded.gz
+
+    @property
     def nbytes(self) -> int:
-        return len(self.body) + len(self.gz) + 256
+        return self.encoded.nbytes + 64 * len(self.script_hashes)
 
     @classmethod
     def of(cls, html: str, **kwargs) -> Page:
@@ -42,13 +53,7 @@ class Page:
             for s in dict.fromkeys(_INLINE_SCRIPT.findall(html))
         )
         body = html.encode()
-        return cls(
-            body,
-            gzip.compress(body, 6, mtime=0),
-            hashlib.sha256(body).hexdigest()[:20],
-            hashes,
-            **kwargs,
-        )
+        return cls(compress.Encoded(body, hashlib.sha256(body).hexdigest()[:20]), hashes, **kwargs)
 
 
 def csp(page: Page | None = None) -> str:
@@ -73,16 +78,8 @@ def csp(page: Page | None = None) -> str:
 
 
 def respond(page: Page, status: int = 200) -> Response:
-    """The page as a response: gzip when accepted, ETag/304, its own CSP."""
-    if request.if_none_match and page.etag in request.if_none_match:
-        response = Response(status=304)
-    elif "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = Response(page.gz, status=status, mimetype="text/html")
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = Response(page.body, status=status, mimetype="text/html")
-    response.headers["Vary"] = "Accept-Encoding"
-    response.set_etag(page.etag)
+    """The page as a response: brotli or gzip when accepted, ETag/304, its own CSP."""
+    response = compress.send(page.encoded, "text/html", status=status)
     response.headers["Content-Security-Policy"] = csp(page)
     response.headers["Cache-Control"] = "no-cache"  # revalidate: cheap with the ETag
     return response

@@ -38,7 +38,11 @@ FORMATS = {
     "county": "a Shanxi county adcode such as 140403",
     "bbox": "min_lon,min_lat,max_lon,max_lat in WGS-84 degrees",
     "zone": "a zone id such as Z001 (letters, digits, - and _)",
+    "page": "a page number such as 2 (1 to 1000000)",
+    "per_page": "rows per page, 1 to 100",
 }
+# Page numbers of the long tables on zone and place pages (one per table).
+PAGE_PARAMS = ("projects_page", "batches_page", "zones_page")
 DEFAULTS = {"lang": "zh", "level": "city", "metric": "investment", "scheme": "quantiles", "k": "5"}
 
 _MAP = ("lang", "basemap")
@@ -58,7 +62,9 @@ ROUTES = {
         "kind",
         "city",
     ),
-    "page": _MAP,
+    "page": (*_MAP, *PAGE_PARAMS),  # place pages: zones, projects and figures
+    "zone_page": (*_MAP, "projects_page", "batches_page"),
+    "zone_projects": ("lang", "page", "per_page"),
     "zones": ("city", "county", "zone_type", "zone", "bbox", "download"),
     "projects": (*_FILTERS, "zone", "bbox", "download"),
     "batches": ("city", "county", "zone", "year", "round", "kind", "bbox", "download"),
@@ -81,8 +87,26 @@ def _unit_codes(level: str) -> set[str]:
     return {u.adcode for u in boundaries.units(level)}
 
 
+def _page_number(value: str, highest: int):
+    return int(value) if re.fullmatch(r"[1-9][0-9]{0,6}", value) and int(value) <= highest else None
+
+
 def _check(name: str, value: str, basemaps: tuple[str, ...]):
     """The parsed value of one parameter, or a :class:`ParamError`."""
+    if name in PAGE_PARAMS or name == "page":
+        number = _page_number(value, 1_000_000)
+        if number is None:
+            raise ParamError(
+                name, f"parameter {name!r}: {value!r} is not {FORMATS['page']}", [FORMATS["page"]]
+            )
+        return number
+    if name == "per_page":
+        number = _page_number(value, 100)
+        if number is None:
+            raise ParamError(
+                name, f"parameter {name!r}: {value!r} is not {FORMATS[name]}", [FORMATS[name]]
+            )
+        return number
     allowed = basemaps if name == "basemap" else CHOICES.get(name)
     if allowed is not None:
         if value not in allowed:

@@ -5,11 +5,15 @@ Embeds (``/embed/...``) are the same maps without chrome, framable by any origin
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 
 import boundaries
-from webmap import assets, forms, i18n, live, maps, pages, params, records
+from geo import export
+from webmap import assets, compress, forms, i18n, live, maps, pages, paging, params, records
 from webmap.cache import ByteCache
 from webmap.elements import BASEMAPS, AtlasPage
 
@@ -100,9 +104,9 @@ def _tiles(p) -> tuple[str, ...]:
 
 def overview_page(p: dict, embed: bool) -> pages.Page:
     opts = options(p, embed)
-    m = maps.overview_map(store(), p, opts)
+    zones = records.filtered_zone_records(store(), p, opts)  # once: the map and noscript
+    m = maps.overview_map(store(), p, opts, records=zones)
     title = f"{i18n.t('overview', p['lang'])} · {i18n.t('site', p['lang'])}"
-    zones = records.filtered_zone_records(store(), p, opts)
     noscript = render_template(
         "_noscript_zones.html",
         t=_t(p["lang"]),
@@ -208,23 +212,33 @@ def embed_choropleth():
     return pages.respond(_cached("choropleth", True, choropleth_page))
 
 
+def _pages_of(p: dict) -> dict:
+    return {k: v for k, v in p.items() if k in params.PAGE_PARAMS}
+
+
+def _pager_links(p: dict, content: dict) -> dict:
+    return {
+        param: paging.links(request.path, p, param, pager)
+        for param, pager in content["pagers"].items()
+    }
+
+
+def _content(p: dict, kind: str, ident: str) -> dict:
+    if kind == "zone":
+        return records.zone_content(store(), ident, p["lang"], _pages_of(p))
+    return records.place_content(store(), ident, p["lang"], _pages_of(p))
+
+
 def _doc_page(p, kind: str, ident: str) -> pages.Page:
     opts = options(p)
     lang = p["lang"]
-    if kind == "zone":
-        content = records.zone_content(store(), ident, lang)
-        m = maps.overview_map(
-            store(), p, opts, focus=content["focus"], zones=content["zone_frame"], search=False
-        )
-        body = render_template("zone.html", t=_t(lang), **content)
-        dl = [("projects.csv", f"/api/projects.csv?{content['download_q']}")]
-    else:
-        content = records.place_content(store(), ident, lang)
-        m = maps.overview_map(
-            store(), p, opts, focus=ident, zones=content["zone_frame"], search=False
-        )
-        body = render_template("place.html", t=_t(lang), **content)
-        dl = [("projects.csv", f"/api/projects.csv?{content['download_q']}")]
+    content = _content(p, kind, ident)
+    focus = content["focus"] if kind == "zone" else ident
+    m = maps.overview_map(store(), p, opts, focus=focus, zones=content["zone_frame"], search=False)
+    body = render_template(
+        f"{kind}.html", t=_t(lang), pager_links=_pager_links(p, content), **content
+    )
+    dl = [("projects.csv", f"/api/projects.csv?{content['download_q']}")]
     before, after = chrome(p, opts, _downloads(lang, dl))
     html = render_map(
         m,
@@ -238,11 +252,48 @@ def _doc_page(p, kind: str, ident: str) -> pages.Page:
     return pages.Page.of(html, img_src=_tiles(p))
 
 
+def _doc_json(p, kind: str, ident: str) -> compress.Encoded:
+    """The JSON twin of a zone or place page: the same rows, one page of each table."""
+    content = _content(p, kind, ident)
+    path = request.path
+
+    def url(param: str, number: int) -> str:
+        q = params.query(p, drop=("basemap",), **{param: number if number > 1 else None})
+        return f"{path}?{q}" if q else path
+
+    if kind == "zone":
+        zone = {k: export.plain(v) for k, v in content["zone"].items() if k in export.ZONE_FIELDS}
+        head = {"zone": zone, "page": path.removesuffix(".json")}
+    else:
+        unit = boundaries.unit(ident)
+        head = {
+            "place": {
+                "adcode": unit.adcode,
+                "name": unit.name,
+                "name_en": unit.name_en,
+                "level": unit.level,
+                "parent_adcode": unit.parent_adcode,
+            },
+            "page": path.removesuffix(".json"),
+        }
+    body = records.twin(store(), content, head, url)
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    return compress.Encoded(data, hashlib.blake2b(data, digest_size=12).hexdigest())
+
+
 @bp.route("/zones/<zone_id>")
 def zone(zone_id: str):
-    p = parse("page")
+    p = parse("zone_page")
     key = cache_key("zone", zone_id, tuple(p.items()))
     return pages.respond(page_cache().get(key, lambda: _doc_page(p, "zone", zone_id)))
+
+
+@bp.route("/zones/<zone_id>.json")
+def zone_json(zone_id: str):
+    p = parse("zone_page")
+    key = cache_key("zone.json", zone_id, tuple(p.items()))
+    entry = page_cache().get(key, lambda: _doc_json(p, "zone", zone_id))
+    return compress.send(entry, "application/json")
 
 
 @bp.route("/places/<adcode>")
@@ -251,6 +302,15 @@ def place(adcode: str):
     boundaries.unit(adcode)  # 404 for an unknown adcode before anything is cached
     key = cache_key("place", adcode, tuple(p.items()))
     return pages.respond(page_cache().get(key, lambda: _doc_page(p, "place", adcode)))
+
+
+@bp.route("/places/<adcode>.json")
+def place_json(adcode: str):
+    p = parse("page")
+    boundaries.unit(adcode)
+    key = cache_key("place.json", adcode, tuple(p.items()))
+    entry = page_cache().get(key, lambda: _doc_json(p, "place", adcode))
+    return compress.send(entry, "application/json")
 
 
 @bp.route("/embed")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 import shapely
-from sqlalchemy import DateTime, delete, insert, select, update
+from sqlalchemy import DateTime, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from geo.store import merge
@@ -183,13 +183,13 @@ def _replace(conn: Connection, table, id_column: str, stale: set, rows: list[dic
 def refresh_projects(conn: Connection, merge_keys: Iterable[str] | None) -> None:
     """Re-merge the canonical projects of ``merge_keys`` (every one if None)."""
     pm = s.project_mentions
-    stale, canonical = set(), []
+    stale, canonical, moved = set(), [], []
     for key, rows in _mentions_by(conn, pm, "merge_key", merge_keys).items():
         stale |= {r["project_id"] for r in rows if r["project_id"]}
         ids = merge.assign_projects(key, rows)
         for row, pid in zip(rows, ids, strict=True):
             if row["project_id"] != pid:
-                conn.execute(update(pm).where(pm.c.id == row["id"]).values(project_id=pid))
+                moved.append({"mention": row["id"], "pid": pid})
                 row["project_id"] = pid
         stale |= set(ids)
         groups: dict[str, list[dict]] = defaultdict(list)
@@ -201,6 +201,11 @@ def refresh_projects(conn: Connection, merge_keys: Iterable[str] | None) -> None
             record = merge.project_row(pid, live, dates)
             record["geom"] = _point(record)
             canonical.append(_typed(s.projects, record))
+    if moved:  # one executemany, not a statement per mention (a bulk load moves them all)
+        conn.execute(
+            update(pm).where(pm.c.id == bindparam("mention")).values(project_id=bindparam("pid")),
+            moved,
+        )
     _replace(conn, s.projects, "project_id", stale, canonical)
 
 

@@ -32,6 +32,9 @@ def test_overview_has_one_marker_per_zone_and_popups(atlas, watched):
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert "长治高新技术产业开发区" in popup.inner_text()
+    # the page carries the zone's count and total; its projects come when the popup opens
+    page.locator(".atlas-popup[data-atlas-loaded]").wait_for()
+    assert any("/api/zones/Z004/projects.json" in u for u in watched.requests)
     assert "半导体封装项目" in popup.inner_text() and "8.00 亿元" in popup.inner_text()
     assert popup.locator("a[href='/zones/Z004']").count() >= 1
 
@@ -102,6 +105,7 @@ def test_xss_zone_name_is_literal_text(atlas, watched):
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert popup.locator("h3").inner_text() == XSS_ZONE
+    page.locator(".atlas-popup[data-atlas-loaded]").wait_for()
     assert "</script><script>alert('p')</script>智能制造项目" in popup.inner_text()
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     zone = watched.open(f"{atlas.url}/zones/Z005")

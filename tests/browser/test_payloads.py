@@ -7,8 +7,9 @@ import pytest
 from tests.browser.conftest import Server
 from tests.security.payloads import PAYLOADS, SETTINGS, write_payload_dataset, zone_id
 
-# Every popup and tooltip of every zone marker is built and put in the page.
-OPEN_ALL_POPUPS = """() => {
+# Every popup and tooltip of every zone marker is built and put in the page, and waited
+# for until each popup has fetched its projects.
+OPEN_ALL_POPUPS = """async () => {
   const box = document.createElement('div');
   box.id = 'all-popups';
   document.body.appendChild(box);
@@ -18,7 +19,9 @@ OPEN_ALL_POPUPS = """() => {
     box.appendChild(c);
     box.appendChild(l.getTooltip().getContent());
   });
-  return box.innerText;
+  const pending = () => box.querySelectorAll('.atlas-popup[aria-busy]').length;
+  for (let i = 0; i < 200 && pending(); i++) await new Promise(r => setTimeout(r, 50));
+  return [box.innerText, pending()];
 }"""
 
 
@@ -35,10 +38,13 @@ def payload_server(tmp_path_factory):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_popups_show_payloads_as_text(payload_server, watched, lang):
     page = watched.open(f"{payload_server.url}/?lang={lang}")
-    text = page.evaluate(OPEN_ALL_POPUPS)
+    text, pending = page.evaluate(OPEN_ALL_POPUPS)
+    assert pending == 0  # every popup fetched its projects
     for payload in PAYLOADS:
         probe = payload.strip()[:60]
-        assert probe in text or probe.replace("\r", "\n") in text, payload[:40]
+        # the zone's name, and its project's name fetched by the popup: two each
+        shown = text.count(probe) + text.count(probe.replace("\r", "\n"))
+        assert shown >= 2, payload[:40]
     assert "62615533" not in page.content() and "PWNED" not in page.content()
 
 

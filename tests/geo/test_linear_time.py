@@ -8,6 +8,7 @@ on the machine out of the measurement; the best of a few runs keeps noise out.
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from pathlib import Path
@@ -46,11 +47,18 @@ def gazetteer():
 
 
 def cost(fn, arg, runs=3) -> float:
+    """Best CPU time of a few runs, the cyclic garbage collector paused: its passes over
+    every live object grow with the heap, noise that is not the algorithm's."""
     best = float("inf")
     for _ in range(runs):
-        start = time.process_time()
-        fn(arg)
-        best = min(best, time.process_time() - start)
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.process_time()
+            fn(arg)
+            best = min(best, time.process_time() - start)
+        finally:
+            gc.enable()
     return max(best, 1e-4)
 
 

@@ -179,7 +179,7 @@ def write_payload_dataset(folder: Path, base: Path = FIXTURE_DATA) -> PayloadDat
 
 @dataclass(frozen=True)
 class Target:
-    """A URL to fetch, its kind (html, json, csv, kml, binary) and what it must show."""
+    """A URL to fetch, its kind (html, json, csv, kml, text, binary) and what it must show."""
 
     url: str
     kind: str
@@ -210,9 +210,14 @@ def urls() -> list[Target]:
         for i, zid in enumerate(zone_ids):
             # zone page: name, aliases, project fields, batch place and quote, source fields
             targets.append(Target(f"/zones/{zid}?{q}", "html", (PAYLOADS[i],) + approval))
+            # its JSON twin, and the page of projects its map popup fetches
+            targets.append(Target(f"/zones/{zid}.json?{q}", "json", (PAYLOADS[i],)))
+            targets.append(Target(f"/api/zones/{zid}/projects.json?{q}", "json", (PAYLOADS[i],)))
         for code in places:
             targets.append(Target(f"/places/{code}?{q}", "html", approval))
+            targets.append(Target(f"/places/{code}.json?{q}", "json"))
         targets.append(Target(f"/places/140000?{q}", "html", zone_names))
+        targets.append(Target(f"/places/140000.json?{q}", "json", zone_names))
     for table in ("zones", "projects", "batches"):
         targets.append(Target(f"/api/{table}.geojson", "json", zone_names))
         targets.append(Target(f"/api/{table}.csv", "csv", zone_names))
@@ -239,6 +244,10 @@ def urls() -> list[Target]:
             Target(f"{base}/items?f=kml", "kml", shown),
             Target(f"{base}/items?f=gpkg", "binary"),
         ]
+    # the boundaries every map draws, and the counters (no data text in either)
+    targets.append(Target("/geo/topology.wgs84.json", "json"))
+    targets.append(Target("/geo/topology.gcj02.json", "json"))
+    targets.append(Target("/metrics", "text"))
     for i, zid in enumerate(zone_ids):
         targets.append(
             Target(f"/ogcapi/collections/zones/items/{zid}?f=html", "html", (PAYLOADS[i],))
@@ -295,6 +304,10 @@ def body_text(response) -> str:
     data = response.get_data()
     if response.headers.get("Content-Encoding") == "gzip":
         data = gzip.decompress(data)
+    elif response.headers.get("Content-Encoding") == "br":
+        import brotli
+
+        data = brotli.decompress(data)
     return data.decode("utf-8", errors="replace")
 
 

@@ -10,7 +10,7 @@ import threading
 import pytest
 import shapely
 
-from geo import aggregate, export
+from geo import aggregate, export, featuretable
 from tests.webmap.conftest import FIXTURE_DATA, get
 from webmap import create_app
 from webmap.cache import ByteCache
@@ -127,7 +127,10 @@ def test_bbox_downloads_reuse_the_layer_and_match_a_fresh_computation(small_app,
     store = small_app.extensions["atlas_live"].state.store
     calls = []
     real = export.boundary_rows
-    monkeypatch.setattr(export, "boundary_rows", lambda *a, **k: calls.append(1) or real(*a, **k))
+    table = featuretable.boundary_table
+    monkeypatch.setattr(
+        featuretable, "boundary_table", lambda *a, **k: calls.append(1) or table(*a, **k)
+    )
     rng = random.Random(7)
     for _ in range(30):
         x0, y0 = rng.uniform(110.2, 114), rng.uniform(34.6, 40)

@@ -33,8 +33,12 @@ def test_overview_has_one_record_per_located_zone(client, app):
     located = zones[zones["precision"].notna()]
     assert sorted(z["id"] for z in cfg["zones"]) == sorted(located["zone_id"])
     z001 = next(z for z in cfg["zones"] if z["id"] == "Z001")
-    assert [p["amount"] for p in z001["projects"]] == ["36.00", "1.26"]
-    assert z001["sources"][0]["title"].startswith("山西开发区")
+    # a summary in the page; the projects come from the popup's own request
+    assert "projects" not in z001 and "sources" not in z001
+    assert z001["projectCount"] == 2 and z001["investment"] == "37.26"
+    popup = json.loads(get(client, z001["projectsUrl"]).body)
+    assert [p["amount"] for p in popup["projects"]] == ["36.00", "1.26"]
+    assert popup["sources"][0]["title"].startswith("山西开发区")
     city_only = next(z for z in cfg["zones"] if z["id"] == "Z002")
     assert "市级" in city_only["precision"]
     assert "审图号：测试" in cfg["attribution"] and "2025-02-07" in cfg["attribution"]
@@ -87,7 +91,8 @@ def test_english(client):
 def test_gaode_draws_in_gcj02(client):
     wgs = config(get(client, "/").body.decode())
     gcj = config(get(client, "/?basemap=gaode").body.decode())
-    assert gcj["layers"]["county"].startswith("/geo/county.gcj02.json")
+    assert gcj["layers"]["county"].startswith("/geo/topology.gcj02.json?v=")
+    assert wgs["layers"]["county"].startswith("/geo/topology.wgs84.json?v=")
     a = next(z for z in wgs["zones"] if z["id"] == "Z001")["latlng"]
     b = next(z for z in gcj["zones"] if z["id"] == "Z001")["latlng"]
     assert 0.003 < b[1] - a[1] < 0.009  # GCJ-02 is 480-640 m east over Shanxi

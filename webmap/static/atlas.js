@@ -26,7 +26,7 @@
   }
 
   /* The compact layer format of webmap/compact.py: delta-encoded integer rings. */
-  function decode(doc) {
+  function decodeCompact(doc) {
     var s = doc.scale, out = {};
     doc.features.forEach(function (f) {
       out[f[0]] = f[1].map(function (polygon) {
@@ -41,6 +41,41 @@
       });
     });
     return out;
+  }
+
+  /* The topology of webmap/topology.py: shared county arcs (delta-encoded), counties
+   * and cities as rings of arc references (~i: arc i backwards). Decoded once per
+   * document and level. */
+  function decodeTopology(doc, level) {
+    doc.decoded = doc.decoded || {};
+    if (doc.decoded[level]) return doc.decoded[level];
+    var s = doc.scale;
+    var arcs = doc.arcsLatLng || (doc.arcsLatLng = doc.arcs.map(function (flat) {
+      var x = 0, y = 0, pts = [];
+      for (var i = 0; i < flat.length; i += 2) {
+        x += flat[i]; y += flat[i + 1];
+        pts.push([y / s, x / s]);
+      }
+      return pts;
+    }));
+    function ring(refs) {
+      var pts = [];
+      refs.forEach(function (ref) {
+        var arc = ref >= 0 ? arcs[ref] : arcs[~ref].slice().reverse();
+        for (var i = pts.length ? 1 : 0; i < arc.length; i++) pts.push(arc[i]);
+      });
+      return pts;
+    }
+    var out = {};
+    doc[level].forEach(function (f) {
+      out[f[0]] = f[1].map(function (polygon) { return polygon.map(ring); });
+    });
+    doc.decoded[level] = out;
+    return out;
+  }
+
+  function decode(doc, level) {
+    return doc.arcs ? decodeTopology(doc, level) : decodeCompact(doc);
   }
   Atlas.decode = decode;
 
@@ -137,6 +172,49 @@
     return group;
   }
 
+  /* A popup's projects are not in the page: the first page of them is fetched when the
+   * popup opens (once per zone: load() keeps the answer), with the documents they cite. */
+  function zoneProjects(z, box, text) {
+    var status = el("p", "atlas-muted atlas-loading", text.loading, box);
+    var ul = el("ul", "atlas-projects", null, box);
+    box.setAttribute("aria-busy", "true");
+    load(z.projectsUrl).then(function (doc) {
+      status.remove();
+      doc.projects.forEach(function (p) {
+        var li = el("li", null, p.name, ul);
+        el("span", "atlas-amount",
+          " · " + (p.amount === null ? text.unknown_amount : p.amount + " 亿元") + " · " + p.stage_label, li);
+      });
+      if (doc.total > doc.projects.length) {
+        var all = el("a", "atlas-all", text.all_projects + " (" + doc.total + ")", box);
+        all.href = z.href;
+      }
+      if (doc.sources.length) {
+        el("h4", null, text.sources, box);
+        var src = el("ul", "atlas-sources", null, box);
+        doc.sources.forEach(function (s) {
+          var li = el("li", null, null, src);
+          if (s.url && /^https?:\/\//.test(s.url)) {
+            var link = el("a", null, s.title, li);
+            link.href = s.url;
+            link.rel = "noopener noreferrer";
+            link.target = "_blank";
+          } else {
+            li.textContent = s.title;
+          }
+        });
+      }
+      var more = box.querySelector(".atlas-more");
+      if (more) box.appendChild(more);  // the zone page link stays last
+      box.removeAttribute("aria-busy");
+      box.setAttribute("data-atlas-loaded", "1");
+      if (box.atlasUpdate) box.atlasUpdate();
+    }).catch(function (e) {
+      status.textContent = String(e.message || e);
+      box.removeAttribute("aria-busy");
+    });
+  }
+
   function zonePopup(z, text) {
     var box = el("div", "atlas-popup");
     var h = el("h3", null, null, box);
@@ -148,31 +226,14 @@
       el("dt", null, row[0], dl);
       el("dd", null, row[1], dl);
     });
-    el("h4", null, text.projects + " (" + z.projects.length + ")", box);
-    if (z.projects.length) {
-      var ul = el("ul", "atlas-projects", null, box);
-      z.projects.forEach(function (p) {
-        var li = el("li", null, p.name, ul);
-        el("span", "atlas-amount",
-          " · " + (p.amount === null ? text.unknown_amount : p.amount + " 亿元") + " · " + p.stage, li);
-      });
+    el("h4", null, text.projects + " (" + z.projectCount + ")", box);
+    if (z.investment !== null) {
+      el("p", "atlas-total", text.reported_total + ": " + z.investment + " 亿元", box);
+    }
+    if (z.projectsUrl) {
+      zoneProjects(z, box, text);
     } else {
       el("p", "atlas-muted", text.no_projects, box);
-    }
-    if (z.sources.length) {
-      el("h4", null, text.sources, box);
-      var src = el("ul", "atlas-sources", null, box);
-      z.sources.forEach(function (s) {
-        var li = el("li", null, null, src);
-        if (s.url && /^https?:\/\//.test(s.url)) {
-          var link = el("a", null, s.title, li);
-          link.href = s.url;
-          link.rel = "noopener noreferrer";
-          link.target = "_blank";
-        } else {
-          li.textContent = s.title;
-        }
-      });
     }
     var more = el("a", "atlas-more", text.zone_page + " →", box);
     more.href = z.href;
@@ -255,16 +316,24 @@
       });
       mk.atlasZone = z.id;
       mk.bindTooltip(el("span", null, z.name + " · " + z.typeLabel));
-      mk.bindPopup(function () { return zonePopup(z, cfg.text); }, { maxWidth: 320 });
+      var box = null;  // made at the first opening, then kept (with its fetched projects)
+      mk.bindPopup(function (layer) {
+        if (!box) {
+          box = zonePopup(z, cfg.text);
+          // fetched projects change the popup's size: let Leaflet lay it out again
+          box.atlasUpdate = function () { if (layer.isPopupOpen()) layer.getPopup().update(); };
+        }
+        return box;
+      }, { maxWidth: 320 });
       byId[z.id] = mk;
       markers.addLayer(mk);
     });
     Atlas.zones = markers;
     var layers = L.control.layers(null, null, { collapsed: !!cfg.embed }).addTo(map);
     Promise.all([load(cfg.layers.county), load(cfg.layers.city)]).then(function (docs) {
-      var counties = outlines(decode(docs[0]), cfg.names,
+      var counties = outlines(decode(docs[0], "county"), cfg.names,
         { color: "#777", weight: 0.7, fillColor: "#fff", fillOpacity: 0.02 }, cfg.focus);
-      var cities = outlines(decode(docs[1]), cfg.names,
+      var cities = outlines(decode(docs[1], "city"), cfg.names,
         { color: "#333", weight: 2, fill: false, interactive: false }, cfg.focus);
       counties.addTo(map); cities.addTo(map); markers.addTo(map);
       layers.addOverlay(cities, cfg.text.cities);
@@ -306,7 +375,7 @@
     var loads = [load(cfg.layer)];
     if (cfg.outline) loads.push(load(cfg.outline));
     Promise.all(loads).then(function (docs) {
-      var shapes = decode(docs[0]);
+      var shapes = decode(docs[0], cfg.level);
       var group = L.featureGroup();
       Object.keys(cfg.units).forEach(function (code) {
         var u = cfg.units[code], cls = u[2];
@@ -331,7 +400,7 @@
       if (docs[1]) {
         var codes = {};
         Object.keys(cfg.units).forEach(function (c) { codes[c.slice(0, 4) + "00"] = true; });
-        var cities = decode(docs[1]), keep = {};
+        var cities = decode(docs[1], "city"), keep = {};
         Object.keys(cities).forEach(function (c) { if (codes[c]) keep[c] = cities[c]; });
         outlines(keep, {}, { color: "#222", weight: 2, fill: false, interactive: false }).addTo(map);
       }
