@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         api,
         api_writers,
         assets,
+        browse,
         documents,
         errors,
         headers,
@@ -92,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(api_writers.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(browse.bp)
     ogcapi.init_app(app)
     review.init_app(app)
     errors.register(app)

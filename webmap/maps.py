@@ -14,7 +14,7 @@ import numpy as np
 import boundaries
 from boundaries import datum as datums
 from geo import aggregate, export
-from webmap import classify, i18n
+from webmap import citations, classify, i18n
 from webmap.assets import LEAFLET_CSS, LEAFLET_JS
 from webmap.elements import AtlasLayer, add_basemap, datum_of
 
@@ -78,8 +78,7 @@ def zone_records(store, zones, options: MapOptions) -> list[dict]:
     """One record per located zone: what its marker, tooltip and popup show (plain text)."""
     lang, data = options.lang, store.data
     projects = data.projects
-    titles = dict(zip(data.sources["doc_id"], data.sources["title"], strict=True))
-    urls = dict(zip(data.sources["doc_id"], data.sources["url"], strict=True))
+    cites = citations.Sources(data.sources, lang)
     records = []
     for zone, geom in zip(zones.to_dict("records"), zones.geometry, strict=True):
         if export.located(geom) is None:
@@ -88,6 +87,9 @@ def zone_records(store, zones, options: MapOptions) -> list[dict]:
         kind = i18n.ZONE_TYPES.get(zone["type"], i18n.ZONE_TYPES["other"])
         places = [_unit_name(zone["county_adcode"], lang), _unit_name(zone["city_adcode"], lang)]
         docs = sorted({d for d in own["doc_id"] if d})
+        seat = {"county": zone["county_adcode"], "city": zone["city_adcode"]}.get(
+            zone["precision"], "140000" if zone["precision"] == "province" else None
+        )
         records.append(
             {
                 "id": zone["zone_id"],
@@ -102,11 +104,16 @@ def zone_records(store, zones, options: MapOptions) -> list[dict]:
                 if lang == "en"
                 else "".join(reversed([p for p in places if p])),
                 "precision": i18n.pick(i18n.PRECISIONS.get(zone["precision"], ("–", "–")), lang),
+                "precisionCode": zone["precision"],
+                "seat": _unit_name(seat, lang) if seat else None,
                 "latlng": _point(geom.x, geom.y, options),
                 "href": f"/zones/{zone['zone_id']}" + ("?lang=en" if lang == "en" else ""),
+                "projectCount": len(own),
                 "projects": [
                     {
                         "name": p["name"],
+                        "href": f"/projects/{p['project_id']}"
+                        + ("?lang=en" if lang == "en" else ""),
                         "amount": classify.fmt(p["investment_cny"], True)
                         if p["investment_cny"] is not None
                         else None,
@@ -116,10 +123,22 @@ def zone_records(store, zones, options: MapOptions) -> list[dict]:
                     }
                     for p in own.to_dict("records")
                 ],
-                "sources": [{"title": titles.get(d) or d, "url": urls.get(d)} for d in docs],
+                "sources": [_source_json(c) for c in cites.documents(docs)],
             }
         )
     return records
+
+
+def _source_json(c) -> dict:
+    """A document citation for popups (atlas.js builds it with textContent)."""
+    return {
+        "title": c.title,
+        "titled": c.titled,
+        "publisher": c.publisher,
+        "date": c.date,
+        "url": c.url,
+        "rewording": c.rewording,
+    }
 
 
 def _texts(lang: str, keys) -> dict[str, str]:
@@ -130,6 +149,28 @@ def _unit_names(store, level, lang) -> dict[str, str]:
     return {u.adcode: i18n.place_name(u, lang) for u in boundaries.units(level)}
 
 
+# Labels the reading aids of atlas.js need (titles, precision legend, popups, units).
+READING_TEXT = (
+    "unit_yi",
+    "date_unknown",
+    "rewording_note",
+    "no_url",
+    "precision_legend",
+    "prec_editor",
+    "prec_seat",
+    "prec_city_seat",
+    "prec_stack",
+    "zones_here",
+    "legend",
+    "coverage",
+    "open_place",
+    "drill_button",
+    "tap_hint",
+    "empty_selection",
+    "nearest",
+)
+
+
 def overview_map(
     store,
     params: dict,
@@ -138,6 +179,8 @@ def overview_map(
     focus: str | None = None,
     zones=None,
     search: bool = True,
+    title: str = "",
+    coverage: str = "",
 ) -> folium.Map:
     """Outlines, zones as clustered markers by type, legend, search, fullscreen.
 
@@ -183,8 +226,11 @@ def overview_map(
                 "search",
                 "fullscreen",
                 "unknown_amount",
+                *READING_TEXT,
             ],
         ),
+        "title": title,
+        "coverage": coverage,
         "layers": {
             "county": layer_url("county", options, store.compact["county", "wgs84"].etag),
             "city": layer_url("city", options, store.compact["city", "wgs84"].etag),
@@ -231,6 +277,7 @@ def choropleth_data(store, params: dict, options: MapOptions) -> dict:
         )
     return {
         "rows": rows,
+        "values": values,
         "classes": classes,
         "title": label[1] if lang == "en" else label[0],
         "unit": label[3] if lang == "en" else label[2],
@@ -238,9 +285,25 @@ def choropleth_data(store, params: dict, options: MapOptions) -> dict:
     }
 
 
-def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
-    """City or county choropleth of one metric; cities drill down to their counties."""
-    data = choropleth_data(store, params, options)
+def _label_points(store, level: str, options: MapOptions) -> dict[str, list[float]]:
+    frame = store.units[level]
+    return {
+        code: _point(lon, lat, options)
+        for code, lon, lat in zip(
+            frame["adcode"], frame["label_lon"], frame["label_lat"], strict=True
+        )
+    }
+
+
+def choropleth_map(
+    store, params: dict, options: MapOptions, data: dict | None = None, panel: dict | None = None
+) -> folium.Map:
+    """City or county choropleth of one metric; cities drill down to their counties.
+
+    ``data`` (:func:`choropleth_data`) and ``panel`` (:func:`webmap.reading.panel`) when
+    the caller has them already: the map states the panel's title and coverage, labels
+    the units with values and says when the selection is empty."""
+    data = data or choropleth_data(store, params, options)
     level, lang, city = params["level"], options.lang, params.get("city")
     bounds = SHANXI_BOUNDS
     if level == "county" and city:
@@ -248,6 +311,7 @@ def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
         minx, miny, maxx, maxy = frame.loc[frame["adcode"] == city].total_bounds
         bounds = [[miny, minx], [maxy, maxx]]
     m = base_map(options, bounds)
+    points = _label_points(store, level, options)
     # fractional zoom: the province fills the frame under the taller filter header
     m.options["zoomSnap"] = 0.25
     from webmap.params import query  # local: params imports nothing from maps
@@ -263,14 +327,41 @@ def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
         "outline": layer_url("city", options, store.compact["city", "wgs84"].etag)
         if level == "county"
         else None,
-        "units": {r["adcode"]: [r["name"], r["label"], r["cls"]] for r in data["rows"]},
+        "units": {
+            r["adcode"]: [
+                r["name"],
+                r["label"],
+                r["cls"],
+                points[r["adcode"]],
+                _href(r, lang),
+                bool(r["value"]),  # labelled on the map: a value other than 0
+            ]
+            for r in _ranked_first(data["rows"])
+        },
         "colors": data["classes"].colors,
         "noData": {"color": classify.NO_DATA_COLOR, "label": i18n.t("no_data", lang)},
         "legend": {"title": data["title"], "unit": data["unit"], "rows": data["legend"]},
         "drill": drill,
         "drillHint": i18n.t("drill", lang) if drill else None,
-        "text": _texts(lang, ["fullscreen"]),
+        "text": _texts(lang, ["fullscreen", *READING_TEXT]),
         "attribution": attribution(store, options),
+        "title": (panel or {}).get("title", data["title"]),
+        "coverage": ((panel or {}).get("coverage") or {}).get("text", ""),
+        "empty": bool((panel or {}).get("empty")),
+        "suggestion": (panel or {}).get("suggestion"),
+        "remainder": (panel or {}).get("remainder"),
     }
     AtlasLayer("choropleth", config).add_to(m)
     return m
+
+
+def _ranked_first(rows: list[dict]) -> list[dict]:
+    """Units with values, largest first, then the others by name: the order keyboard
+    users tab through the units (and the order atlas.js draws them in)."""
+    return sorted(
+        rows, key=lambda r: (r["value"] is None, -(r["value"] or 0), r["name"], r["adcode"])
+    )
+
+
+def _href(row: dict, lang: str) -> str:
+    return f"/places/{row['adcode']}" + ("?lang=en" if lang == "en" else "")

@@ -30,6 +30,11 @@ CHOICES = {
     "kind": aggregate.BATCH_KINDS,
     "download": ("0", "1"),
     "map": ("overview", "choropleth"),
+    # the zones directory (webmap.directory)
+    "zone_level": ("national", "provincial", "none"),
+    "projects": ("with", "without"),
+    "sort": ("name", "type", "level", "city", "approval", "projects", "investment"),
+    "order": ("asc", "desc"),
 }
 FORMATS = {
     "year": "a year such as 2025",
@@ -38,6 +43,8 @@ FORMATS = {
     "county": "a Shanxi county adcode such as 140403",
     "bbox": "min_lon,min_lat,max_lon,max_lat in WGS-84 degrees",
     "zone": "a zone id such as Z001 (letters, digits, - and _)",
+    "place": "a Shanxi adcode (province, city or county) such as 140100",
+    "q": "search text of at most 100 characters",
 }
 DEFAULTS = {"lang": "zh", "level": "city", "metric": "investment", "scheme": "quantiles", "k": "5"}
 
@@ -64,6 +71,10 @@ ROUTES = {
     "batches": ("city", "county", "zone", "year", "round", "kind", "bbox", "download"),
     "boundaries": ("city", "stage", "zone_type", "year", "round", "kind", "bbox", "download"),
     "builder": ("map", "lang"),
+    "plain": ("lang",),
+    "directory": ("lang", "zone_type", "zone_level", "city", "year", "projects", "sort", "order"),
+    "search": ("lang", "q"),
+    "rounds": ("lang", "place", "zone"),
 }
 
 
@@ -101,6 +112,8 @@ def _check(name: str, value: str, basemaps: tuple[str, ...]):
         "county": lambda v: v in _unit_codes("county"),
         "bbox": _bbox,
         "zone": lambda v: re.fullmatch(r"[A-Za-z0-9_-]{1,40}", v),
+        "place": lambda v: v == "140000" or v in _unit_codes("city") | _unit_codes("county"),
+        "q": lambda v: len(v) <= 100 and "\x00" not in v,
     }[name](value)
     if not ok:
         raise ParamError(

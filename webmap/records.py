@@ -6,6 +6,7 @@ import boundaries
 from boundaries.errors import AtlasError
 from geo import aggregate
 from webmap import classify, i18n, maps, params
+from webmap.citations import Sources
 
 
 class UnknownZoneError(AtlasError, LookupError):
@@ -20,7 +21,7 @@ def filtered_zone_records(store, p: dict, opts) -> list[dict]:
     return maps.zone_records(store, zones, opts)
 
 
-def _projects(frame, lang) -> list[dict]:
+def _projects(frame, lang, cites: Sources, paths: dict | None = None) -> list[dict]:
     rows = []
     for r in frame.to_dict("records"):
         amount = r["investment_cny"]
@@ -28,11 +29,24 @@ def _projects(frame, lang) -> list[dict]:
             classify.fmt(amount, True) if amount is not None else i18n.t("unknown_amount", lang)
         )
         r["stage"] = i18n.pick(i18n.STAGES.get(r["stage"], (r["stage"] or "",) * 2), lang)
+        r["href"] = f"/projects/{r['project_id']}{_lang_q(lang)}"
+        r["citation"] = cites.of_row(r)
+        r["path"] = (paths or {}).get(r["project_id"], "")
         rows.append(r)
     return rows
 
 
-def _batches(frame, lang) -> list[dict]:
+def _batch_place(r, lang) -> str:
+    """A figure's place: the unit's display name (English with lang=en), else the text."""
+    if r.get("zone_id") is None and r.get("adcode"):
+        try:
+            return i18n.place_name(boundaries.unit(r["adcode"]), lang)
+        except AtlasError:
+            pass
+    return r.get("place") or ""
+
+
+def _batches(frame, lang, cites: Sources) -> list[dict]:
     rows = []
     for r in frame.sort_values(["round_date", "adcode"]).to_dict("records"):
         amount = r["investment_cny"]
@@ -46,20 +60,46 @@ def _batches(frame, lang) -> list[dict]:
         elif r.get("status") == "conflict":
             r["amount"] = i18n.t("conflict", lang)
         r["kind"] = i18n.pick(i18n.KINDS.get(r["kind"], (r["kind"] or "",) * 2), lang)
+        r["when"] = r["round_date"] or _period(r, lang)
+        r["place_label"] = _batch_place(r, lang)
+        r["place_lang"] = "zh-CN" if r["place_label"] == (r.get("place") or "") else None
+        r["citation"] = cites.of_row(r)
         rows.append(r)
     return rows
 
 
-def _sources(store, doc_ids) -> list[dict]:
-    sources = store.data.sources
-    return sources[sources["doc_id"].isin(sorted(set(doc_ids)))].to_dict("records")
+PERIODS = {
+    "round": ("轮次", "round"),
+    "ytd": ("年初至今", "year to date"),
+    "cumulative": ("累计", "cumulative"),
+    "pipeline": ("在谈/储备", "pipeline"),
+    "unspecified": ("时段未说明", "period not stated"),
+}
+
+
+def _period(r, lang) -> str:
+    kind = i18n.pick(PERIODS.get(r.get("period_type"), ("", "")), lang)
+    label = r.get("period_label") or ""
+    if lang == "en" and label and not label.isascii():
+        label = " – ".join(x for x in (r.get("period_start"), r.get("period_end")) if x)
+    return f"{label} ({kind})" if label and kind else (label or kind)
+
+
+def _sources(store, doc_ids, cites: Sources) -> list:
+    ids = set()
+    for d in doc_ids:
+        if isinstance(d, str) and d:
+            ids.update(x for x in d.split("|") if x)
+    return cites.documents(ids)
 
 
 def _lang_q(lang):
     return "?lang=en" if lang == "en" else ""
 
 
-def zone_content(store, zone_id: str, lang: str) -> dict:
+def zone_content(store, zone_id: str, lang: str, timelines: dict | None = None) -> dict:
+    """A zone page's content; ``timelines`` (project_id -> mentions, oldest first) adds
+    each project's stages over time."""
     zones = store.data.zones
     frame = zones[zones["zone_id"] == zone_id]
     if frame.empty:
@@ -69,6 +109,10 @@ def zone_content(store, zone_id: str, lang: str) -> dict:
     own = projects[projects["zone_id"] == zone_id]
     batches = store.data.batches
     own_batches = batches[batches["zone_id"] == zone_id]
+    cites = Sources(store.data.sources, lang)
+    from webmap.timelines import stage_path
+
+    paths = {pid: stage_path(ms, lang) for pid, ms in (timelines or {}).items()}
     places = [
         (c, i18n.place_name(boundaries.unit(c), lang))
         for c in (zone["city_adcode"], zone["county_adcode"])
@@ -86,9 +130,9 @@ def zone_content(store, zone_id: str, lang: str) -> dict:
         "places": places,
         "sep": ": " if lang == "en" else "：",
         "lang_q": _lang_q(lang),
-        "projects": _projects(own, lang),
-        "batches": _batches(own_batches, lang),
-        "sources": _sources(store, list(own["doc_id"]) + list(own_batches["doc_id"])),
+        "projects": _projects(own, lang, cites, paths),
+        "batches": _batches(own_batches, lang, cites),
+        "sources": _sources(store, [*own["doc_ids"], *own_batches["doc_ids"]], cites),
         "download_q": params.query({"zone": zone_id}),
     }
 
@@ -96,6 +140,7 @@ def zone_content(store, zone_id: str, lang: str) -> dict:
 def place_content(store, adcode: str, lang: str) -> dict:
     unit = boundaries.unit(adcode)
     data = store.data
+    cites = Sources(data.sources, lang)
     key = {"county": "county_adcode", "city": "city_adcode"}.get(unit.level)
     zones = data.zones if key is None else data.zones[data.zones[key] == adcode]
     projects = data.projects if key is None else data.projects[data.projects[key] == adcode]
@@ -118,15 +163,21 @@ def place_content(store, adcode: str, lang: str) -> dict:
         for z in zones.to_dict("records")
     ]
     q = {} if key is None else {unit.level: adcode}
+    from webmap import coverage
+
+    remainder = None
+    if unit.level == "city":
+        remainder = coverage.remainder(data, "investment", aggregate.Filters(city=adcode), lang)
     return {
         "title": i18n.place_name(unit, lang),
+        "remainder": remainder,
         "zone_frame": zones,
         "zones": zone_rows,
         "children": children,
         "parent": parent,
         "lang_q": _lang_q(lang),
-        "projects": _projects(projects, lang),
-        "batches": _batches(batches, lang),
-        "sources": _sources(store, list(projects["doc_id"]) + list(batches["doc_id"])),
+        "projects": _projects(projects, lang, cites),
+        "batches": _batches(batches, lang, cites),
+        "sources": _sources(store, [*projects["doc_ids"], *batches["doc_ids"]], cites),
         "download_q": params.query(q),
     }

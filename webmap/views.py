@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 
 import boundaries
-from webmap import assets, forms, i18n, live, maps, pages, params, records
+from webmap import assets, forms, i18n, live, maps, pages, params, reading, records
 from webmap.cache import ByteCache
 from webmap.elements import BASEMAPS, AtlasPage
 
@@ -66,12 +66,14 @@ def chrome(p: dict, opts, downloads=(), form="") -> tuple[str, str]:
         "_header.html",
         t=_t(lang),
         lang=lang,
-        downloads=downloads,
+        lang_q="?lang=en" if lang == "en" else "",
         form=form,
         other_lang_url=f"{request.path}?{other}",
         has_data=store().has_data,
     )
-    footer = render_template("_footer.html", attribution=maps.attribution(store(), opts))
+    footer = render_template(
+        "_footer.html", attribution=maps.attribution(store(), opts), downloads=downloads
+    )
     return header, footer
 
 
@@ -98,20 +100,31 @@ def _tiles(p) -> tuple[str, ...]:
     return (source,) if source else ()
 
 
+def _sep(lang: str) -> str:
+    return ": " if lang == "en" else "："
+
+
 def overview_page(p: dict, embed: bool) -> pages.Page:
     opts = options(p, embed)
-    m = maps.overview_map(store(), p, opts)
-    title = f"{i18n.t('overview', p['lang'])} · {i18n.t('site', p['lang'])}"
+    lang = p["lang"]
+    title = f"{i18n.t('overview', lang)} · {i18n.t('site', lang)}"
     zones = records.filtered_zone_records(store(), p, opts)
-    noscript = render_template(
-        "_noscript_zones.html",
-        t=_t(p["lang"]),
+    cov = reading.overview_coverage(store(), p, zones, lang)
+    m = maps.overview_map(store(), p, opts, title=i18n.t("overview", lang), coverage=cov)
+    panel = render_template(
+        "_zones_panel.html",
+        t=_t(lang),
+        lang=lang,
+        sep=_sep(lang),
         zones=zones,
-        caption=title,
-        attribution=maps.attribution(store(), opts),
+        title=i18n.t("overview", lang),
+        cov=cov,
+        embed=embed,
+        suggestion=None if zones else reading.overview_suggestion(store(), p, embed, lang),
     )
     if embed:
-        html = render_map(m, title=title, lang=p["lang"], embed=True, after=noscript)
+        footer = render_template("_footer.html", attribution=maps.attribution(store(), opts))
+        html = render_map(m, title=title, lang=lang, embed=True, after=panel + footer)
     else:
         zq = params.query(p, drop=("lang", "basemap", "stage", "year"))
         pq = params.query(p, drop=("lang", "basemap"))
@@ -119,7 +132,7 @@ def overview_page(p: dict, embed: bool) -> pages.Page:
             p,
             opts,
             _downloads(
-                p["lang"],
+                lang,
                 [
                     ("zones.geojson", f"/api/zones.geojson?{zq}"),
                     ("zones.csv", f"/api/zones.csv?{zq}"),
@@ -128,28 +141,30 @@ def overview_page(p: dict, embed: bool) -> pages.Page:
             ),
         )
         html = render_map(
-            m, title=title, lang=p["lang"], embed=False, before=before, after=noscript + after
+            m, title=title, lang=lang, embed=False, before=before, after=panel + after
         )
     return pages.Page.of(html, img_src=_tiles(p), embed=embed)
 
 
 def choropleth_page(p: dict, embed: bool) -> pages.Page:
     opts = options(p, embed)
-    data = maps.choropleth_data(store(), p, opts)
-    m = maps.choropleth_map(store(), p, opts)
     lang = p["lang"]
-    title = f"{data['title']} · {i18n.t('choropleth', lang)} · {i18n.t('site', lang)}"
-    noscript = render_template(
-        "_noscript_choropleth.html",
+    data = maps.choropleth_data(store(), p, opts)
+    panel = reading.panel(store(), p, data, lang, embed)
+    m = maps.choropleth_map(store(), p, opts, data=data, panel=panel)
+    title = f"{panel['title']} · {i18n.t('site', lang)}"
+    side = render_template(
+        "_choropleth_panel.html",
         t=_t(lang),
+        lang=lang,
+        lang_q="?lang=en" if lang == "en" else "",
+        sep=_sep(lang),
+        panel=panel,
         rows=data["rows"],
-        caption=title,
-        title=data["title"],
-        unit=data["unit"],
-        attribution=maps.attribution(store(), opts),
     )
     if embed:
-        html = render_map(m, title=title, lang=lang, embed=True, after=noscript)
+        footer = render_template("_footer.html", attribution=maps.attribution(store(), opts))
+        html = render_map(m, title=title, lang=lang, embed=True, after=side + footer)
     else:
         q = params.query(p, drop=("lang", "basemap", "level", "metric", "scheme", "k", "download"))
         level = p["level"]
@@ -174,9 +189,7 @@ def choropleth_page(p: dict, embed: bool) -> pages.Page:
             ),
             form=form,
         )
-        html = render_map(
-            m, title=title, lang=lang, embed=False, before=before, after=noscript + after
-        )
+        html = render_map(m, title=title, lang=lang, embed=False, before=before, after=side + after)
     return pages.Page.of(html, img_src=_tiles(p), embed=embed)
 
 
@@ -209,21 +222,53 @@ def embed_choropleth():
 
 
 def _doc_page(p, kind: str, ident: str) -> pages.Page:
+    from webmap import browse
+
     opts = options(p)
     lang = p["lang"]
+    lq = "&lang=en" if lang == "en" else ""
     if kind == "zone":
-        content = records.zone_content(store(), ident, lang)
+        frame = store().data.projects
+        ids = list(frame.loc[frame["zone_id"] == ident, "project_id"])
+        paths = current_app.extensions["atlas_repo"].timelines(ids) if ids else {}
+        content = records.zone_content(store(), ident, lang, paths)
+        rounds = browse.round_content({"lang": lang, "zone": ident})
         m = maps.overview_map(
-            store(), p, opts, focus=content["focus"], zones=content["zone_frame"], search=False
+            store(),
+            p,
+            opts,
+            focus=content["focus"],
+            zones=content["zone_frame"],
+            search=False,
+            title=content["title"],
         )
-        body = render_template("zone.html", t=_t(lang), **content)
+        body = render_template(
+            "zone.html",
+            t=_t(lang),
+            lang=lang,
+            embed_url=f"/embed/rounds?zone={ident}{lq}",
+            **{**content, **{k: v for k, v in rounds.items() if k != "title"}},
+        )
         dl = [("projects.csv", f"/api/projects.csv?{content['download_q']}")]
     else:
         content = records.place_content(store(), ident, lang)
+        rounds = browse.round_content({"lang": lang, "place": ident})
         m = maps.overview_map(
-            store(), p, opts, focus=ident, zones=content["zone_frame"], search=False
+            store(),
+            p,
+            opts,
+            focus=ident,
+            zones=content["zone_frame"],
+            search=False,
+            title=content["title"],
         )
-        body = render_template("place.html", t=_t(lang), **content)
+        body = render_template(
+            "place.html",
+            t=_t(lang),
+            lang=lang,
+            embed_url=f"/embed/rounds?place={ident}{lq}",
+            **{**content, **{k: v for k, v in rounds.items() if k != "title"}},
+        )
         dl = [("projects.csv", f"/api/projects.csv?{content['download_q']}")]
     before, after = chrome(p, opts, _downloads(lang, dl))
     html = render_map(
