@@ -2,9 +2,10 @@
 
     PYTHONPATH=. python bench/screenshots.py
 
-Serves the app (data/ as committed) on a loopback port with ``basemap=none`` so the
-pictures need no network, and drives Debian's chromium through Playwright. English
-labels: the build machine has no CJK font (install ``fonts-noto-cjk`` for Chinese).
+Serves the app (data/ as committed, an in-memory store) on a loopback port with
+``basemap=none`` so the pictures need no network, and drives Debian's chromium through
+Playwright, at 1200×820 and as a phone (390×844). Chinese labels need a CJK font on the
+machine (Debian: ``fonts-noto-cjk``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,16 @@ SHOTS = {
     "choropleth-city.png": "/choropleth?metric=batch_investment&lang=en&basemap=none",
     "zone.png": None,  # the zone with the most projects
     "embed-builder.png": "/embed?lang=en",
+    "zones-directory.png": "/zones",
+    "rounds-chart.png": "/embed/rounds?place=140000",
 }
+# The issue-13 reader on a phone: the latest round's signings, ranked, with the trend.
+PHONE_SHOTS = {
+    "phone-choropleth.png": "/choropleth?metric=batch_investment&kind=signed&basemap=none",
+    "phone-overview.png": "/?basemap=none",
+}
+NO_MAP = ("embed-builder.png", "zones-directory.png", "rounds-chart.png")
+FULL_PAGE = ("zone.png", "zones-directory.png", "phone-choropleth.png")
 
 
 def main() -> int:
@@ -41,7 +51,7 @@ def main() -> int:
 
     from webmap import create_app
 
-    app = create_app({"DEFAULT_BASEMAP": "none"})
+    app = create_app({"DEFAULT_BASEMAP": "none", "DATABASE_URL": "sqlite://"})
     projects = app.extensions["atlas_live"].state.store.data.projects
     busiest = projects["zone_id"].dropna().value_counts()
     SHOTS["zone.png"] = f"/zones/{busiest.index[0] if len(busiest) else 'Z001'}?basemap=none"
@@ -52,14 +62,18 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 820})
-        for name, url in SHOTS.items():
-            page.goto(base + url)
-            if name != "embed-builder.png":
-                page.wait_for_selector("html[data-atlas-ready='1']", state="attached")
-            page.wait_for_timeout(800)  # let marker clusters finish their animation
-            page.screenshot(path=str(out / name), full_page=name == "zone.png")
-            print(out / name)
+        desktop = browser.new_page(viewport={"width": 1200, "height": 820})
+        phone = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        ).new_page()
+        for shots, page in ((SHOTS, desktop), (PHONE_SHOTS, phone)):
+            for name, url in shots.items():
+                page.goto(base + url)
+                if name not in NO_MAP:
+                    page.wait_for_selector("html[data-atlas-ready='1']", state="attached")
+                page.wait_for_timeout(800)  # let marker clusters finish their animation
+                page.screenshot(path=str(out / name), full_page=name in FULL_PAGE)
+                print(out / name)
         browser.close()
     httpd.shutdown()
     return 0

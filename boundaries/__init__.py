@@ -2,7 +2,7 @@
 
 Run-time API, loaded once from the committed artefacts in ``boundaries/data``:
 
-- :func:`load` a level as a GeoDataFrame (EPSG:4326);
+- :func:`load` a level as a GeoDataFrame (EPSG:4326) that geopandas' writers accept;
 - :func:`unit` an adcode as a :class:`Unit`;
 - :func:`locate` the county and city containing a WGS-84 point;
 - :func:`resolve` a place name (full, short, traditional, historic) to a unit.
@@ -20,6 +20,7 @@ from boundaries.store import (
     layer_path,
     load,
     locate,
+    point_column,
     unit,
     units,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "layer_path",
     "load",
     "locate",
+    "point_column",
     "resolve",
     "unit",
     "units",

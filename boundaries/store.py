@@ -65,11 +65,14 @@ def _frame(level: str, resolution: str) -> gpd.GeoDataFrame:
     rows = [f["properties"] for f in collection["features"]]
     geometry = [shapely.from_geojson(json.dumps(f["geometry"])) for f in collection["features"]]
     frame = gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326")
-    frame["label_point"] = gpd.GeoSeries(
-        shapely.points(frame["label_lon"], frame["label_lat"]), crs="EPSG:4326"
+    # One geometry column only: geopandas' writers (to_file, to_json, explore) refuse a
+    # frame with extra shapely columns. The points stay available as WKT text (and as the
+    # label_lon/lat, seat_lon/lat floats); ``point_column`` turns one back into a GeoSeries.
+    frame["label_point"] = shapely.to_wkt(
+        shapely.points(frame["label_lon"], frame["label_lat"]), rounding_precision=7
     )
-    frame["seat_point"] = gpd.GeoSeries(
-        shapely.points(frame["seat_lon"], frame["seat_lat"]), crs="EPSG:4326"
+    frame["seat_point"] = shapely.to_wkt(
+        shapely.points(frame["seat_lon"], frame["seat_lat"]), rounding_precision=7
     )
     return frame
 
@@ -78,10 +81,22 @@ def load(level: str, resolution: str = "web") -> gpd.GeoDataFrame:
     """A level as a GeoDataFrame in EPSG:4326, one row per unit, sorted by adcode.
 
     Columns: adcode (6-digit str), name, short_name, name_en, level, parent_adcode,
-    area_km2 (Albers equal-area), label_lon/lat, seat_lon/lat, seat_source, geometry,
-    label_point, seat_point. A copy: callers may modify it freely.
+    area_km2 (Albers equal-area), label_lon/lat, seat_lon/lat (WGS-84 degrees),
+    seat_source, label_point and seat_point (the same points as WKT text, e.g.
+    ``POINT (112.55 37.87)``), geometry (the only geometry column, so geopandas' writers
+    accept the frame: ``to_file`` (GeoPackage, GeoJSON), ``to_json``, ``explore``).
+    A copy: callers may modify it freely.
     """
     return _frame(level, resolution).copy()
+
+
+def point_column(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoSeries:
+    """``label_point`` or ``seat_point`` of a :func:`load` frame as a GeoSeries (EPSG:4326)."""
+    import geopandas as gpd
+
+    if name not in ("label_point", "seat_point"):
+        raise AtlasError(f"unknown point column {name!r}; allowed: label_point, seat_point")
+    return gpd.GeoSeries.from_wkt(frame[name], index=frame.index, crs="EPSG:4326")
 
 
 @cache

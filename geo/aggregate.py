@@ -136,16 +136,23 @@ def _unit_codes(level: str, city: str | None = None) -> list[str]:
     return [u.adcode for u in units]
 
 
-def _batch_totals(rows: pd.DataFrame, column: str, kind: str) -> dict[str, float]:
-    """One figure per place and round; ``all`` falls back to the sum of the three batches.
+def round_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that are round figures: a year-to-date, cumulative or pipeline figure spans
+    other periods (it would count a round twice), so it never enters a round metric."""
+    if "period_type" in rows:
+        rows = rows[rows["period_type"].isna() | (rows["period_type"] == "round")]
+    return rows
+
+
+def batch_figures(rows: pd.DataFrame, column: str, kind: str) -> dict[tuple[str, str], float]:
+    """One figure per (adcode, round) of ``kind``; ``all`` falls back to the sum of the three
+    batches.
 
     The three batches of a round add up to its stated total, so summing them is safe; a
     place that reports an ``all`` row is never summed again on top of it. Only round figures
-    are summed: a year-to-date, cumulative or pipeline figure spans other periods (it would
-    count a round twice), so it never enters a round metric.
+    count (:func:`round_rows`).
     """
-    if "period_type" in rows:
-        rows = rows[rows["period_type"].isna() | (rows["period_type"] == "round")]
+    rows = round_rows(rows)
     out: dict[tuple[str, str], float] = {}
     for (adcode, round_date), group in rows.groupby(["adcode", "round_date"]):
         values = {k: v for k, v in zip(group["kind"], group[column], strict=True) if v is not None}
@@ -153,10 +160,31 @@ def _batch_totals(rows: pd.DataFrame, column: str, kind: str) -> dict[str, float
             out[(adcode, round_date)] = float(values[kind])
         elif kind == "all" and all(k in values for k in BATCH_KINDS[:3]):
             out[(adcode, round_date)] = float(sum(values[k] for k in BATCH_KINDS[:3]))
+    return out
+
+
+def _batch_totals(rows: pd.DataFrame, column: str, kind: str) -> dict[str, float]:
+    """Per adcode, the sum of its round figures (:func:`batch_figures`) in ``rows``."""
     totals: dict[str, float] = {}
-    for (adcode, _), value in out.items():
+    for (adcode, _), value in batch_figures(rows, column, kind).items():
         totals[adcode] = totals.get(adcode, 0.0) + value
     return totals
+
+
+def batch_column(metric: str) -> str:
+    return "investment_cny" if metric == "batch_investment" else "projects"
+
+
+def batch_scope(dataset, level: str, filters: Filters = NO_FILTERS):
+    """(rows, round) a batch metric at ``level`` sums: the figures of that scope in the
+    round of ``filters.round``, else every round of ``filters.year``, else the newest round
+    the scope has (``round`` is None when a whole year or no round is used)."""
+    scoped = filter_batches(dataset.batches, Filters(year=filters.year, city=filters.city))
+    scoped = round_rows(scoped[scoped["scope"] == level])
+    chosen = filters.round or (None if filters.year else next(iter(rounds(scoped)), None))
+    if chosen:
+        scoped = scoped[scoped["round_date"] == chosen]
+    return scoped, chosen
 
 
 def metric_by_unit(dataset, level: str, metric: str, filters: Filters = NO_FILTERS) -> pd.Series:
@@ -192,14 +220,10 @@ def metric_by_unit(dataset, level: str, metric: str, filters: Filters = NO_FILTE
             if code in series.index:
                 series[code] = float(value)
     elif metric in BATCH_METRICS:
-        kind = filters.kind or "all"
-        scoped = filter_batches(dataset.batches, Filters(year=filters.year, city=filters.city))
-        scoped = scoped[scoped["scope"] == level]
-        chosen = filters.round or (None if filters.year else next(iter(rounds(scoped)), None))
-        if chosen:
-            scoped = scoped[scoped["round_date"] == chosen]
-        column = "investment_cny" if metric == "batch_investment" else "projects"
-        for code, value in _batch_totals(scoped, column, kind).items():
+        scoped, _ = batch_scope(dataset, level, filters)
+        for code, value in _batch_totals(
+            scoped, batch_column(metric), filters.kind or "all"
+        ).items():
             if code in series.index:
                 series[code] = value
     else:

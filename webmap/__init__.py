@@ -60,10 +60,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         api,
         api_writers,
         assets,
+        browse,
         compress,
         documents,
         errors,
         headers,
+        i18n,
         live,
         metrics,
         ogcapi,
@@ -108,6 +110,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_writers.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(metrics.bp)
+    app.register_blueprint(browse.bp)
+    app.jinja_env.filters["zh"] = i18n.mark_chinese
     ogcapi.init_app(app)
     review.init_app(app)
     errors.register(app)

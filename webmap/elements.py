@@ -57,6 +57,17 @@ def deterministic_ids(html_text: str) -> str:
     return _ELEMENT_ID.sub(number, html_text)
 
 
+# folium's map header forbids pinch-zoom (maximum-scale=1, user-scalable=no), which
+# WCAG 1.4.4 (resize text) does not allow: every page may be zoomed.
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
+def allow_zoom(html_text: str) -> str:
+    """The page with a viewport that lets the reader pinch-zoom (one, whatever folium set)."""
+    return _VIEWPORT.sub(lambda _: VIEWPORT, html_text, count=1)
+
+
 class AtlasPage(Figure):
     """A whole HTML page: folium's header, map and script inside the Atlas's chrome.
 
@@ -137,7 +148,7 @@ class AtlasPage(Figure):
         """The page: a data-free skeleton rendered by branca, then the data put in."""
         self._preloads()
         values = self._slot_values()
-        skeleton = deterministic_ids(self.render())
+        skeleton = allow_zoom(deterministic_ids(self.render()))
         found = _SLOT.findall(skeleton)
         if len(found) != len(values) or len(set(found)) != len(found):
             raise RuntimeError("page skeleton lost or repeated a data slot")

@@ -44,7 +44,17 @@ def _wants_html() -> bool:
     # (webmap.review.auth).
     if request.blueprint == "pages":
         return not request.path.endswith(".json")
+    if request.url_rule is None and _browser_page():
+        return True  # a mistyped page address in a browser gets a page, not JSON
     return bool(g.get("atlas_html_errors"))
+
+
+def _browser_page() -> bool:
+    """A client that prefers HTML (a browser's navigation), outside the machine APIs."""
+    if request.path.startswith(("/api/", "/ogcapi")) or request.path.endswith((".json", ".csv")):
+        return False
+    accept = request.accept_mimetypes
+    return accept.best_match(["application/json", "text/html"]) == "text/html"
 
 
 def _respond(status: int, title: str, message: str, param=None, allowed=None):

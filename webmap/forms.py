@@ -161,6 +161,21 @@ def choropleth_fields(data, p: dict, lang: str, basemaps) -> list[Field]:
 
 
 def page_fields(data, p: dict, basemaps) -> list[Field]:
-    """The controls of a choropleth page: only those that apply to its metric and level."""
+    """The controls of a choropleth page: only those that apply to its metric and level,
+    each option labelled with the number of records it would show ("签约 (3)")."""
     fields = choropleth_fields(data, p, p["lang"], basemaps)
-    return [f for f in fields if f.applies(p["metric"], p["level"])]
+    return [with_counts(data, p, f) for f in fields if f.applies(p["metric"], p["level"])]
+
+
+def with_counts(data, p: dict, f: Field) -> Field:
+    """``f`` with "(N)" after each option: the projects, zones or "三个一批" figures the
+    map would show with that option chosen (``webmap.coverage.option_count``)."""
+    from webmap import coverage
+
+    if f.name not in coverage.COUNTED:
+        return f
+    options = tuple(
+        (value, f"{label} ({coverage.option_count(data, p, f.name, value)})")
+        for value, label in f.options
+    )
+    return Field(f.name, f.label, options, f.selected, f.metrics, f.levels)

@@ -43,10 +43,6 @@ def base_map(options: MapOptions | None = None, bounds=SHANXI_BOUNDS) -> folium.
     return m
 
 
-def layer_url(level: str, options: MapOptions, version: str) -> str:
-    return f"/geo/{level}.{datum_of(options.basemap)}.json?v={version}"
-
-
 def topology_url(store, options: MapOptions) -> str:
     """The one boundary file of every map (county arcs, counties, cities) in the
     basemap's datum, at a content-hash URL (cached for good)."""
@@ -96,6 +92,9 @@ def zone_records(store, zones, options: MapOptions) -> list[dict]:
         kind = i18n.ZONE_TYPES.get(zone["type"], i18n.ZONE_TYPES["other"])
         places = [_unit_name(zone["county_adcode"], lang), _unit_name(zone["city_adcode"], lang)]
         count, with_amount, total = store.zone_summary.get(zone["zone_id"], (0, 0, 0))
+        seat = {"county": zone["county_adcode"], "city": zone["city_adcode"]}.get(
+            zone["precision"], "140000" if zone["precision"] == "province" else None
+        )
         records.append(
             {
                 "id": zone["zone_id"],
@@ -110,6 +109,8 @@ def zone_records(store, zones, options: MapOptions) -> list[dict]:
                 if lang == "en"
                 else "".join(reversed([p for p in places if p])),
                 "precision": i18n.pick(i18n.PRECISIONS.get(zone["precision"], ("–", "–")), lang),
+                "precisionCode": zone["precision"],
+                "seat": _unit_name(seat, lang) if seat else None,
                 "latlng": _point(geom.x, geom.y, options),
                 "href": f"/zones/{zone['zone_id']}{lang_q}",
                 "projectCount": count,
@@ -123,12 +124,48 @@ def zone_records(store, zones, options: MapOptions) -> list[dict]:
     return records
 
 
+def source_json(c) -> dict:
+    """A document citation for popups (atlas.js builds it with textContent)."""
+    return {
+        "doc_id": c.doc_id,
+        "title": c.title,
+        "titled": c.titled,
+        "publisher": c.publisher,
+        "date": c.date,
+        "url": c.url,
+        "rewording": c.rewording,
+    }
+
+
 def _texts(lang: str, keys) -> dict[str, str]:
     return {k: i18n.t(k, lang) for k in keys}
 
 
 def _unit_names(store, level, lang) -> dict[str, str]:
     return {u.adcode: i18n.place_name(u, lang) for u in boundaries.units(level)}
+
+
+# Labels the reading aids of atlas.js need (titles, precision legend, popups, units).
+READING_TEXT = (
+    "unit_yi",
+    "colon",
+    "date_unknown",
+    "rewording_note",
+    "no_url",
+    "precision_legend",
+    "prec_editor",
+    "prec_seat",
+    "prec_city_seat",
+    "prec_stack",
+    "zones_here",
+    "legend",
+    "coverage",
+    "open_place",
+    "drill_button",
+    "tap_hint",
+    "empty_selection",
+    "nearest",
+)
 
 
 def overview_map(
@@ -140,6 +177,8 @@ def overview_map(
     zones=None,
     search: bool = True,
     records: list[dict] | None = None,
+    title: str = "",
+    coverage: str = "",
 ) -> folium.Map:
     """Outlines, zones as clustered markers by type, legend, search, fullscreen.
 
@@ -190,8 +229,11 @@ def overview_map(
                 "reported_total",
                 "loading",
                 "all_projects",
+                *READING_TEXT,
             ],
         ),
+        "title": title,
+        "coverage": coverage,
         "layers": {"county": topology_url(store, options), "city": topology_url(store, options)},
         "names": {**_unit_names(store, "city", lang), **_unit_names(store, "county", lang)},
         "zones": records,
@@ -235,6 +277,7 @@ def choropleth_data(store, params: dict, options: MapOptions) -> dict:
         )
     return {
         "rows": rows,
+        "values": values,
         "classes": classes,
         "title": label[1] if lang == "en" else label[0],
         "unit": label[3] if lang == "en" else label[2],
@@ -242,9 +285,25 @@ def choropleth_data(store, params: dict, options: MapOptions) -> dict:
     }
 
 
-def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
-    """City or county choropleth of one metric; cities drill down to their counties."""
-    data = choropleth_data(store, params, options)
+def _label_points(store, level: str, options: MapOptions) -> dict[str, list[float]]:
+    frame = store.units[level]
+    return {
+        code: _point(lon, lat, options)
+        for code, lon, lat in zip(
+            frame["adcode"], frame["label_lon"], frame["label_lat"], strict=True
+        )
+    }
+
+
+def choropleth_map(
+    store, params: dict, options: MapOptions, data: dict | None = None, panel: dict | None = None
+) -> folium.Map:
+    """City or county choropleth of one metric; cities drill down to their counties.
+
+    ``data`` (:func:`choropleth_data`) and ``panel`` (:func:`webmap.reading.panel`) when
+    the caller has them already: the map states the panel's title and coverage, labels
+    the units with values and says when the selection is empty."""
+    data = data or choropleth_data(store, params, options)
     level, lang, city = params["level"], options.lang, params.get("city")
     bounds = SHANXI_BOUNDS
     if level == "county" and city:
@@ -252,6 +311,7 @@ def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
         minx, miny, maxx, maxy = frame.loc[frame["adcode"] == city].total_bounds
         bounds = [[miny, minx], [maxy, maxx]]
     m = base_map(options, bounds)
+    points = _label_points(store, level, options)
     # fractional zoom: the province fills the frame under the taller filter header
     m.options["zoomSnap"] = 0.25
     from webmap.params import query  # local: params imports nothing from maps
@@ -266,14 +326,42 @@ def choropleth_map(store, params: dict, options: MapOptions) -> folium.Map:
         "layer": topology_url(store, options),
         "level": level,
         "outline": topology_url(store, options) if level == "county" else None,
-        "units": {r["adcode"]: [r["name"], r["label"], r["cls"]] for r in data["rows"]},
+        "units": {
+            r["adcode"]: [
+                r["name"],
+                r["label"],
+                r["cls"],
+                points[r["adcode"]],
+                _href(r, lang),
+                bool(r["value"]),  # labelled on the map: a value other than 0
+            ]
+            for r in _ranked_first(data["rows"])
+        },
+        "order": [r["adcode"] for r in _ranked_first(data["rows"])],
         "colors": data["classes"].colors,
         "noData": {"color": classify.NO_DATA_COLOR, "label": i18n.t("no_data", lang)},
         "legend": {"title": data["title"], "unit": data["unit"], "rows": data["legend"]},
         "drill": drill,
         "drillHint": i18n.t("drill", lang) if drill else None,
-        "text": _texts(lang, ["fullscreen"]),
+        "text": _texts(lang, ["fullscreen", *READING_TEXT]),
         "attribution": attribution(store, options),
+        "title": (panel or {}).get("title", data["title"]),
+        "coverage": ((panel or {}).get("coverage") or {}).get("text", ""),
+        "empty": bool((panel or {}).get("empty")),
+        "suggestion": (panel or {}).get("suggestion"),
+        "remainder": (panel or {}).get("remainder"),
     }
     AtlasLayer("choropleth", config, preload=(topology_url(store, options),)).add_to(m)
     return m
+
+
+def _ranked_first(rows: list[dict]) -> list[dict]:
+    """Units with values, largest first, then the others by name: the order keyboard
+    users tab through the units (and the order atlas.js draws them in)."""
+    return sorted(
+        rows, key=lambda r: (r["value"] is None, -(r["value"] or 0), r["name"], r["adcode"])
+    )
+
+
+def _href(row: dict, lang: str) -> str:
+    return f"/places/{row['adcode']}" + ("?lang=en" if lang == "en" else "")

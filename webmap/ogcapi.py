@@ -145,7 +145,7 @@ def _respond(build, fmt: str) -> Response:
         response.headers[name] = value
     if entry.mimetype.startswith(HTML):
         response.headers["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'self'; "
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; "
             "base-uri 'none'; form-action 'self'"
         )
     return response

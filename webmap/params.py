@@ -30,6 +30,11 @@ CHOICES = {
     "kind": aggregate.BATCH_KINDS,
     "download": ("0", "1"),
     "map": ("overview", "choropleth"),
+    # the zones directory (webmap.directory)
+    "zone_level": ("national", "provincial", "none"),
+    "projects": ("with", "without"),
+    "sort": ("name", "type", "level", "city", "approval", "projects", "investment"),
+    "order": ("asc", "desc"),
 }
 FORMATS = {
     "year": "a year such as 2025",
@@ -40,6 +45,8 @@ FORMATS = {
     "zone": "a zone id such as Z001 (letters, digits, - and _)",
     "page": "a page number such as 2 (1 to 1000000)",
     "per_page": "rows per page, 1 to 100",
+    "place": "a Shanxi adcode (province, city or county) such as 140100",
+    "q": "search text of at most 100 characters",
 }
 # Page numbers of the long tables on zone and place pages (one per table).
 PAGE_PARAMS = ("projects_page", "batches_page", "zones_page")
@@ -70,6 +77,10 @@ ROUTES = {
     "batches": ("city", "county", "zone", "year", "round", "kind", "bbox", "download"),
     "boundaries": ("city", "stage", "zone_type", "year", "round", "kind", "bbox", "download"),
     "builder": ("map", "lang"),
+    "plain": ("lang",),
+    "directory": ("lang", "zone_type", "zone_level", "city", "year", "projects", "sort", "order"),
+    "search": ("lang", "q"),
+    "rounds": ("lang", "place", "zone"),
 }
 
 
@@ -125,6 +136,8 @@ def _check(name: str, value: str, basemaps: tuple[str, ...]):
         "county": lambda v: v in _unit_codes("county"),
         "bbox": _bbox,
         "zone": lambda v: re.fullmatch(r"[A-Za-z0-9_-]{1,40}", v),
+        "place": lambda v: v == "140000" or v in _unit_codes("city") | _unit_codes("county"),
+        "q": lambda v: len(v) <= 100 and "\x00" not in v,
     }[name](value)
     if not ok:
         raise ParamError(

@@ -14,6 +14,7 @@ import boundaries
 from boundaries.errors import AtlasError
 from geo import aggregate
 from webmap import classify, i18n, maps, paging, params
+from webmap.citations import Sources
 
 
 class UnknownZoneError(AtlasError, LookupError):
@@ -28,7 +29,7 @@ def filtered_zone_records(store, p: dict, opts) -> list[dict]:
     return maps.zone_records(store, zones, opts)
 
 
-def _projects(frame, lang) -> list[dict]:
+def _projects(frame, lang, cites: Sources, paths: dict | None = None) -> list[dict]:
     rows = []
     for r in frame.to_dict("records"):
         amount = r["investment_cny"]
@@ -36,13 +37,26 @@ def _projects(frame, lang) -> list[dict]:
             classify.fmt(amount, True) if amount is not None else i18n.t("unknown_amount", lang)
         )
         r["stage"] = i18n.pick(i18n.STAGES.get(r["stage"], (r["stage"] or "",) * 2), lang)
+        r["href"] = f"/projects/{r['project_id']}{_lang_q(lang)}"
+        r["citation"] = cites.of_row(r)
+        r["path"] = (paths or {}).get(r["project_id"], "")
         rows.append(r)
     return rows
 
 
-def _batches(frame, lang) -> list[dict]:
+def _batch_place(r, lang) -> str:
+    """A figure's place: the unit's display name (English with lang=en), else the text."""
+    if r.get("zone_id") is None and r.get("adcode"):
+        try:
+            return i18n.place_name(boundaries.unit(r["adcode"]), lang)
+        except AtlasError:
+            pass
+    return r.get("place") or ""
+
+
+def _batches(frame, lang, cites: Sources) -> list[dict]:
     rows = []
-    for r in frame.sort_values(["round_date", "adcode"]).to_dict("records"):
+    for r in _sorted_batches(frame).to_dict("records"):
         amount = r["investment_cny"]
         r["amount"] = classify.fmt(amount, True) if amount is not None else ""
         if r.get("status") == "range":  # an editor kept both reports: shown, never summed
@@ -54,13 +68,37 @@ def _batches(frame, lang) -> list[dict]:
         elif r.get("status") == "conflict":
             r["amount"] = i18n.t("conflict", lang)
         r["kind"] = i18n.pick(i18n.KINDS.get(r["kind"], (r["kind"] or "",) * 2), lang)
+        r["when"] = r["round_date"] or _period(r, lang)
+        r["place_label"] = _batch_place(r, lang)
+        r["place_lang"] = "zh-CN" if r["place_label"] == (r.get("place") or "") else None
+        r["citation"] = cites.of_row(r)
         rows.append(r)
     return rows
 
 
-def _sources(store, doc_ids) -> list[dict]:
-    sources = store.data.sources
-    return sources[sources["doc_id"].isin(sorted(set(doc_ids)))].to_dict("records")
+PERIODS = {
+    "round": ("轮次", "round"),
+    "ytd": ("年初至今", "year to date"),
+    "cumulative": ("累计", "cumulative"),
+    "pipeline": ("在谈/储备", "pipeline"),
+    "unspecified": ("时段未说明", "period not stated"),
+}
+
+
+def _period(r, lang) -> str:
+    kind = i18n.pick(PERIODS.get(r.get("period_type"), ("", "")), lang)
+    label = r.get("period_label") or ""
+    if lang == "en" and label and not label.isascii():
+        label = " – ".join(x for x in (r.get("period_start"), r.get("period_end")) if x)
+    return f"{label} ({kind})" if label and kind else (label or kind)
+
+
+def _sources(store, doc_ids, cites: Sources) -> list:
+    ids = set()
+    for d in doc_ids:
+        if isinstance(d, str) and d:
+            ids.update(x for x in d.split("|") if x)
+    return cites.documents(ids)
 
 
 def _lang_q(lang):
@@ -85,9 +123,13 @@ def _page(rows: np.ndarray, pages: dict, param: str) -> tuple[paging.Paged, np.n
     return pager, rows[pager.start : pager.stop]
 
 
-def zone_content(store, zone_id: str, lang: str, pages: dict | None = None) -> dict:
+def zone_content(store, zone_id: str, lang: str, pages: dict | None = None, timelines=None) -> dict:
     """What a zone page shows: the zone, one page of its projects and of its figures,
-    and the documents those rows cite. ``pages``: ``projects_page``, ``batches_page``."""
+    and the documents those rows cite. ``pages``: ``projects_page``, ``batches_page``;
+    ``timelines`` (``ids -> {project_id: mentions, oldest first}``) adds each shown
+    project's stages over time."""
+    from webmap.timelines import stage_path
+
     pages = pages or {}
     frame = _zone(store, zone_id)
     zone = frame.iloc[0].to_dict()
@@ -98,6 +140,9 @@ def zone_content(store, zone_id: str, lang: str, pages: dict | None = None) -> d
     batches = _sorted_batches(store.data.batches.iloc[store.rows("batches_by_zone", zone_id)])
     batch_pager = paging.page_of(len(batches), pages.get("batches_page"), param="batches_page")
     own_batches = batches.iloc[batch_pager.start : batch_pager.stop]
+    cites = Sources(store.data.sources, lang)
+    found = timelines(list(own["project_id"])) if timelines else {}
+    paths = {pid: stage_path(ms, lang) for pid, ms in found.items()}
     places = [
         (c, i18n.place_name(boundaries.unit(c), lang))
         for c in (zone["city_adcode"], zone["county_adcode"])
@@ -115,9 +160,9 @@ def zone_content(store, zone_id: str, lang: str, pages: dict | None = None) -> d
         "places": places,
         "sep": ": " if lang == "en" else "：",
         "lang_q": _lang_q(lang),
-        "projects": _projects(own, lang),
-        "batches": _batches(own_batches, lang),
-        "sources": _sources(store, list(own["doc_id"]) + list(own_batches["doc_id"])),
+        "projects": _projects(own, lang, cites, paths),
+        "batches": _batches(own_batches, lang, cites),
+        "sources": _sources(store, [*own["doc_ids"], *own_batches["doc_ids"]], cites),
         "download_q": params.query({"zone": zone_id}),
         "pagers": {"projects_page": project_pager, "batches_page": batch_pager},
         "rows": {"projects_page": project_rows, "batches_page": own_batches.index.to_numpy()},
@@ -131,6 +176,7 @@ def place_content(store, adcode: str, lang: str, pages: dict | None = None) -> d
     pages = pages or {}
     unit = boundaries.unit(adcode)
     data = store.data
+    cites = Sources(data.sources, lang)
     level = unit.level if unit.level in ("county", "city") else None
     if level is None:  # the province: everything
         all_zones = np.arange(len(data.zones))
@@ -163,16 +209,22 @@ def place_content(store, adcode: str, lang: str, pages: dict | None = None) -> d
         for z in zones.to_dict("records")
     ]
     q = {} if level is None else {unit.level: adcode}
+    from webmap import coverage
+
+    remainder = None
+    if unit.level == "city":
+        remainder = coverage.remainder(data, "investment", aggregate.Filters(city=adcode), lang)
     return {
         "title": i18n.place_name(unit, lang),
+        "remainder": remainder,
         "zone_frame": data.zones.iloc[all_zones],  # the map shows every zone of the place
         "zones": zone_rows,
         "children": children,
         "parent": parent,
         "lang_q": _lang_q(lang),
-        "projects": _projects(projects, lang),
-        "batches": _batches(batches, lang),
-        "sources": _sources(store, list(projects["doc_id"]) + list(batches["doc_id"])),
+        "projects": _projects(projects, lang, cites),
+        "batches": _batches(batches, lang, cites),
+        "sources": _sources(store, [*projects["doc_ids"], *batches["doc_ids"]], cites),
         "download_q": params.query(q),
         "pagers": {
             "zones_page": zone_pager,
@@ -207,9 +259,9 @@ def twin(store, content: dict, head: dict, url) -> dict:
     return body
 
 
-def _plain_source(row: dict) -> dict:
-    keys = ("doc_id", "title", "publisher", "published", "reference_date", "url")
-    return {k: row.get(k) for k in keys}
+def _plain_source(c) -> dict:
+    """A cited document in a JSON twin or popup: what atlas.js shows (never None text)."""
+    return maps.source_json(c)
 
 
 def zone_projects(store, zone_id: str, lang: str, page: int, per_page: int) -> dict:
@@ -220,6 +272,7 @@ def zone_projects(store, zone_id: str, lang: str, page: int, per_page: int) -> d
     )
     rows = store.rows("projects_by_zone", zone_id)[pager.start : pager.stop]
     frame = store.data.projects.iloc[rows]
+    cites = Sources(store.data.sources, lang)
     items = []
     for r in frame.to_dict("records"):
         amount = r["investment_cny"]
@@ -235,14 +288,12 @@ def zone_projects(store, zone_id: str, lang: str, page: int, per_page: int) -> d
                 ),
                 "date": r["date"],
                 "doc_id": r["doc_id"],
+                "href": f"/projects/{r['project_id']}{_lang_q(lang)}",
             }
         )
     return {
         "zone_id": zone_id,
         "projects": items,
-        "sources": [
-            {"doc_id": s["doc_id"], "title": s.get("title") or s["doc_id"], "url": s.get("url")}
-            for s in _sources(store, list(frame["doc_id"]))
-        ],
+        "sources": [_plain_source(c) for c in _sources(store, frame["doc_ids"], cites)],
         "pager": pager,
     }

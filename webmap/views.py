@@ -13,7 +13,19 @@ from markupsafe import Markup
 
 import boundaries
 from geo import export
-from webmap import assets, compress, forms, i18n, live, maps, pages, paging, params, records
+from webmap import (
+    assets,
+    compress,
+    forms,
+    i18n,
+    live,
+    maps,
+    pages,
+    paging,
+    params,
+    reading,
+    records,
+)
 from webmap.cache import ByteCache
 from webmap.elements import BASEMAPS, AtlasPage
 
@@ -70,12 +82,14 @@ def chrome(p: dict, opts, downloads=(), form="") -> tuple[str, str]:
         "_header.html",
         t=_t(lang),
         lang=lang,
-        downloads=downloads,
+        lang_q="?lang=en" if lang == "en" else "",
         form=form,
         other_lang_url=f"{request.path}?{other}",
         has_data=store().has_data,
     )
-    footer = render_template("_footer.html", attribution=maps.attribution(store(), opts))
+    footer = render_template(
+        "_footer.html", attribution=maps.attribution(store(), opts), downloads=downloads
+    )
     return header, footer
 
 
@@ -102,20 +116,33 @@ def _tiles(p) -> tuple[str, ...]:
     return (source,) if source else ()
 
 
+def _sep(lang: str) -> str:
+    return ": " if lang == "en" else "："
+
+
 def overview_page(p: dict, embed: bool) -> pages.Page:
     opts = options(p, embed)
-    zones = records.filtered_zone_records(store(), p, opts)  # once: the map and noscript
-    m = maps.overview_map(store(), p, opts, records=zones)
-    title = f"{i18n.t('overview', p['lang'])} · {i18n.t('site', p['lang'])}"
-    noscript = render_template(
-        "_noscript_zones.html",
-        t=_t(p["lang"]),
+    lang = p["lang"]
+    title = f"{i18n.t('overview', lang)} · {i18n.t('site', lang)}"
+    zones = records.filtered_zone_records(store(), p, opts)  # once: the map and the panel
+    cov = reading.overview_coverage(store(), p, zones, lang)
+    m = maps.overview_map(
+        store(), p, opts, records=zones, title=i18n.t("overview", lang), coverage=cov
+    )
+    panel = render_template(
+        "_zones_panel.html",
+        t=_t(lang),
+        lang=lang,
+        sep=_sep(lang),
         zones=zones,
-        caption=title,
-        attribution=maps.attribution(store(), opts),
+        title=i18n.t("overview", lang),
+        cov=cov,
+        embed=embed,
+        suggestion=None if zones else reading.overview_suggestion(store(), p, embed, lang),
     )
     if embed:
-        html = render_map(m, title=title, lang=p["lang"], embed=True, after=noscript)
+        footer = render_template("_footer.html", attribution=maps.attribution(store(), opts))
+        html = render_map(m, title=title, lang=lang, embed=True, after=panel + footer)
     else:
         zq = params.query(p, drop=("lang", "basemap", "stage", "year"))
         pq = params.query(p, drop=("lang", "basemap"))
@@ -123,7 +150,7 @@ def overview_page(p: dict, embed: bool) -> pages.Page:
             p,
             opts,
             _downloads(
-                p["lang"],
+                lang,
                 [
                     ("zones.geojson", f"/api/zones.geojson?{zq}"),
                     ("zones.csv", f"/api/zones.csv?{zq}"),
@@ -132,28 +159,30 @@ def overview_page(p: dict, embed: bool) -> pages.Page:
             ),
         )
         html = render_map(
-            m, title=title, lang=p["lang"], embed=False, before=before, after=noscript + after
+            m, title=title, lang=lang, embed=False, before=before, after=panel + after
         )
     return pages.Page.of(html, img_src=_tiles(p), embed=embed)
 
 
 def choropleth_page(p: dict, embed: bool) -> pages.Page:
     opts = options(p, embed)
-    data = maps.choropleth_data(store(), p, opts)
-    m = maps.choropleth_map(store(), p, opts)
     lang = p["lang"]
-    title = f"{data['title']} · {i18n.t('choropleth', lang)} · {i18n.t('site', lang)}"
-    noscript = render_template(
-        "_noscript_choropleth.html",
+    data = maps.choropleth_data(store(), p, opts)
+    panel = reading.panel(store(), p, data, lang, embed)
+    m = maps.choropleth_map(store(), p, opts, data=data, panel=panel)
+    title = f"{panel['title']} · {i18n.t('site', lang)}"
+    side = render_template(
+        "_choropleth_panel.html",
         t=_t(lang),
+        lang=lang,
+        lang_q="?lang=en" if lang == "en" else "",
+        sep=_sep(lang),
+        panel=panel,
         rows=data["rows"],
-        caption=title,
-        title=data["title"],
-        unit=data["unit"],
-        attribution=maps.attribution(store(), opts),
     )
     if embed:
-        html = render_map(m, title=title, lang=lang, embed=True, after=noscript)
+        footer = render_template("_footer.html", attribution=maps.attribution(store(), opts))
+        html = render_map(m, title=title, lang=lang, embed=True, after=side + footer)
     else:
         q = params.query(p, drop=("lang", "basemap", "level", "metric", "scheme", "k", "download"))
         level = p["level"]
@@ -178,9 +207,7 @@ def choropleth_page(p: dict, embed: bool) -> pages.Page:
             ),
             form=form,
         )
-        html = render_map(
-            m, title=title, lang=lang, embed=False, before=before, after=noscript + after
-        )
+        html = render_map(m, title=title, lang=lang, embed=False, before=before, after=side + after)
     return pages.Page.of(html, img_src=_tiles(p), embed=embed)
 
 
@@ -223,20 +250,41 @@ def _pager_links(p: dict, content: dict) -> dict:
     }
 
 
-def _content(p: dict, kind: str, ident: str) -> dict:
+def _content(p: dict, kind: str, ident: str, timelines: bool = False) -> dict:
+    """A zone or place page's content; ``timelines``: each shown project's stages over
+    time, from the store (only the page's projects are looked up)."""
     if kind == "zone":
-        return records.zone_content(store(), ident, p["lang"], _pages_of(p))
+        repo = current_app.extensions["atlas_repo"]
+        paths = (lambda ids: repo.timelines(ids) if ids else {}) if timelines else None
+        return records.zone_content(store(), ident, p["lang"], _pages_of(p), paths)
     return records.place_content(store(), ident, p["lang"], _pages_of(p))
 
 
 def _doc_page(p, kind: str, ident: str) -> pages.Page:
+    from webmap import browse
+
     opts = options(p)
     lang = p["lang"]
-    content = _content(p, kind, ident)
+    content = _content(p, kind, ident, timelines=kind == "zone")
     focus = content["focus"] if kind == "zone" else ident
-    m = maps.overview_map(store(), p, opts, focus=focus, zones=content["zone_frame"], search=False)
+    m = maps.overview_map(
+        store(),
+        p,
+        opts,
+        focus=focus,
+        zones=content["zone_frame"],
+        search=False,
+        title=content["title"],
+    )
+    rounds = browse.round_content({"lang": lang, kind: ident})
+    lq = "&lang=en" if lang == "en" else ""
     body = render_template(
-        f"{kind}.html", t=_t(lang), pager_links=_pager_links(p, content), **content
+        f"{kind}.html",
+        t=_t(lang),
+        lang=lang,
+        pager_links=_pager_links(p, content),
+        embed_url=f"/embed/rounds?{kind}={ident}{lq}",
+        **{**content, **{k: v for k, v in rounds.items() if k != "title"}},
     )
     dl = [("projects.csv", f"/api/projects.csv?{content['download_q']}")]
     before, after = chrome(p, opts, _downloads(lang, dl))
@@ -319,10 +367,13 @@ def embed_builder():
     lang = p["lang"]
 
     def build():
+        site = {"lang": lang, "basemap": current_app.config["DEFAULT_BASEMAP"]}
+        header, _ = chrome(site, options(site))  # the site's one compact header
         html = render_template(
             "builder.html",
             t=_t(lang),
             lang=lang,
+            header=Markup(header),
             choices=params.CHOICES,
             fields=forms.choropleth_fields(store().data, p, lang, basemaps()),
             overview=forms.OVERVIEW,

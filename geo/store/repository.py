@@ -212,7 +212,7 @@ class Repository(AccountsMixin, ReviewMixin, ZonesMixin, QueueMixin):
 
     def project(self, project_id: str) -> dict:
         """A canonical project with its timeline: every mention, oldest first, with sources."""
-        p, pm, d = s.projects, s.project_mentions, s.documents
+        p = s.projects
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(*[col for col in p.columns if col.name != "geom"]).where(
@@ -222,19 +222,35 @@ class Repository(AccountsMixin, ReviewMixin, ZonesMixin, QueueMixin):
             if row is None:
                 raise NotFoundError(f"no project {project_id!r}")
             project = dict(row._mapping)
+            project["timeline"] = self._timelines(conn, [project_id]).get(project_id, [])
+        return project
+
+    def timelines(self, project_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """The timelines of several projects at once (one query per 500): project_id ->
+        live mentions, oldest first, each with its document's title, publisher, dates, URL."""
+        with self.engine.connect() as conn:
+            return self._timelines(conn, list(project_ids))
+
+    @staticmethod
+    def _timelines(conn, project_ids: list[str]) -> dict[str, list[dict]]:
+        from geo.store.merge import timeline
+
+        pm, d = s.project_mentions, s.documents
+        mentions: list[dict] = []
+        for ids in chunked(sorted(set(project_ids)), 500):
             q = (
                 select(pm, d.c.title, d.c.publisher, d.c.published, d.c.reference_date, d.c.url)
                 .join(d, d.c.doc_id == pm.c.doc_id)
-                .where(pm.c.project_id == project_id)
+                .where(pm.c.project_id.in_(ids))
                 .where(d.c.state == "published", pm.c.review_state != "rejected")
             )
-            mentions = [dict(r._mapping) for r in conn.execute(q)]
+            mentions += [dict(r._mapping) for r in conn.execute(q)]
         dates = {m["doc_id"]: (m["published"] or m["reference_date"] or None) for m in mentions}
         dates = {k: v.isoformat() if v else None for k, v in dates.items()}
-        from geo.store.merge import timeline
-
-        project["timeline"] = timeline(mentions, dates)
-        return project
+        grouped: dict[str, list[dict]] = {}
+        for m in mentions:
+            grouped.setdefault(m["project_id"], []).append(m)
+        return {pid: timeline(ms, dates) for pid, ms in grouped.items()}
 
     def audit_trail(self, entity: str, entity_id: str) -> list[dict]:
         a = s.audit

@@ -103,8 +103,8 @@ def test_web_layer_stays_close_to_full():
 def test_seat_and_label_points_lie_inside_their_unit():
     for level in boundaries.LEVELS:
         frame = boundaries.load(level, "full")
-        assert frame.geometry.contains(frame["seat_point"]).all(), level
-        assert frame.geometry.contains(frame["label_point"]).all(), level
+        assert frame.geometry.contains(boundaries.point_column(frame, "seat_point")).all()
+        assert frame.geometry.contains(boundaries.point_column(frame, "label_point")).all()
 
 
 def test_county_web_geojson_fits_the_page_budget():
@@ -119,3 +119,31 @@ def test_county_web_geojson_fits_the_page_budget():
         ]
     )
     assert np.allclose(coords, np.round(coords, 5), atol=1e-12)
+
+
+@pytest.mark.parametrize("level", boundaries.LEVELS)
+def test_geopandas_writers_accept_a_loaded_level(level, tmp_path):
+    """Issue 13: extra shapely columns made to_file/to_json/explore fail."""
+    import geopandas as gpd
+
+    frame = boundaries.load(level)
+    assert list(frame.columns[frame.dtypes == "geometry"]) == ["geometry"]
+    for driver, suffix in (("GPKG", "gpkg"), ("GeoJSON", "geojson")):
+        path = tmp_path / f"{level}.{suffix}"
+        frame.to_file(path, driver=driver)
+        back = gpd.read_file(path)
+        assert len(back) == len(frame) and back.crs.to_epsg() == 4326
+        assert list(back["adcode"]) == list(frame["adcode"])
+        assert back["seat_point"].iloc[0].startswith("POINT (")
+    doc = json.loads(frame.to_json())
+    assert len(doc["features"]) == len(frame)
+    assert doc["features"][0]["properties"]["label_point"].startswith("POINT (")
+    seats = boundaries.point_column(frame, "seat_point")
+    assert seats.x.tolist() == pytest.approx(frame["seat_lon"].tolist(), abs=1e-7)
+    with pytest.raises(boundaries.AtlasError):
+        boundaries.point_column(frame, "geometry")
+
+
+def test_explore_accepts_a_loaded_level():
+    folium_map = boundaries.load("city").explore(column="area_km2")
+    assert "Taiyuan" in folium_map.get_root().render()

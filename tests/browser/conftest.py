@@ -104,3 +104,26 @@ def watched(browser):
     context.close()
     assert not w.errors, w.errors
     assert not w.dialogs, w.dialogs
+
+
+# ---------------------------------------------------------------- accessibility (axe-core)
+
+AXE = Path(__file__).resolve().parents[2] / ".npm" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[tuple]:
+    """axe-core's WCAG 2.2 AA violations on ``page`` as (rule, impact, first targets).
+
+    Skips the test when axe-core is missing (``make test`` installs it with npm into
+    ``.npm/``). The page's context must bypass CSP (axe runs as an injected script).
+    """
+    if not AXE.exists():
+        pytest.skip("axe-core not installed (make test runs npm install --prefix .npm axe-core@4)")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5]) for v in result["violations"]
+    ]

@@ -20,6 +20,7 @@ import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from markupsafe import escape
 
@@ -207,6 +208,22 @@ def urls() -> list[Target]:
             Target(f"/embed?{q}", "html"),
             Target(f"/embed?map=overview&{q}", "html"),
         ]
+        targets += [
+            # the zones directory, its twins, search and the round charts (issue 13)
+            Target(f"/zones?{q}", "html", zone_names + approval),
+            Target(f"/zones?{q}&sort=investment&order=desc&city=140400", "html", approval),
+            Target(f"/zones.json?{q}", "json", zone_names),
+            Target(f"/zones.csv?{q}", "csv", zone_names),
+            Target(f"/embed/rounds?place=140400&{q}", "html", approval),
+            Target(f"/embed/rounds?zone={zone_ids[0]}&{q}", "html", (PAYLOADS[0],) + approval),
+            Target(f"/embed/rounds.json?zone={zone_ids[1]}&{q}", "json", (PAYLOADS[1],)),
+            Target(f"/choropleth?metric=batch_investment&level=county&{q}", "html", approval),
+            Target(f"/choropleth?metric=projects&stage=completed&year=2019&{q}", "html"),
+        ]
+        for i in (0, 6, 10, 11, 21):
+            query = quote(PAYLOADS[i][:100])
+            targets.append(Target(f"/search?q={query}&{q}", "html", (PAYLOADS[i][:100],)))
+            targets.append(Target(f"/search.json?q={query}&{q}", "json", (PAYLOADS[i][:100],)))
         for i, zid in enumerate(zone_ids):
             # zone page: name, aliases, project fields, batch place and quote, source fields
             targets.append(Target(f"/zones/{zid}?{q}", "html", (PAYLOADS[i],) + approval))

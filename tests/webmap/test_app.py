@@ -124,6 +124,12 @@ def test_bad_api_parameters_get_a_json_400(client, url, param):
 
 def test_unknown_things_are_404(client):
     assert get(client, "/no/such/page").get_json()["error"] == "Not Found"
+    # a browser navigating to a mistyped address gets a readable page, still a 404
+    page = client.get("/no/such/page", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert b"<title>" in page.data and b'lang="zh-CN"' in page.data
+    api = client.get("/api/nothing.json", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert api.status_code == 404 and api.get_json()["error"] == "Not Found"
     zone = get(client, "/zones/Z999")
     assert zone.status_code == 404 and zone.mimetype == "text/html"
     assert get(client, "/places/149999").status_code == 404

@@ -1,5 +1,6 @@
 """The choropleth form and the embed builder: every control, labels, selections, data."""
 
+import re
 import shutil
 from html.parser import HTMLParser
 from urllib.parse import urlencode
@@ -66,7 +67,15 @@ class Controls(HTMLParser):
         return [v for v, _ in self.selects[name]["options"]]
 
     def text(self, name, value) -> str:
+        """An option's label without the record count the page adds ("签约 (3)")."""
+        return re.sub(r" \(\d+\)$", "", self.count_text(name, value))
+
+    def count_text(self, name, value) -> str:
         return dict(self.selects[name]["options"])[value]
+
+    def count(self, name, value) -> int | None:
+        found = re.search(r" \((\d+)\)$", self.count_text(name, value))
+        return int(found.group(1)) if found else None
 
     def submission(self) -> dict:
         """What a browser without JavaScript sends: each select's selected (or first) value."""
@@ -77,7 +86,7 @@ class Controls(HTMLParser):
 def form(client, url) -> Controls:
     r = get(client, url)
     assert r.status_code == 200, url
-    return Controls(r.body.decode())
+    return Controls(r.body.decode(), "atlas-filter-form")
 
 
 def test_project_metric_form_in_chinese(client):
@@ -218,3 +227,19 @@ def test_builder_offers_every_control(client, lang):
     assert f.text("scheme", "natural_breaks") == ("Natural breaks" if en else "自然断点")
     assert f.selects["kind"]["label"] == ("Batch" if en else "批次")
     assert f'src="/embed/choropleth{"?lang=en" if en else ""}"' in html
+
+
+def test_every_filter_option_says_how_many_records_it_would_show(client):
+    """Issue 13: no silent empty selection; each option carries its count."""
+    f = form(client, "/choropleth?metric=projects&stage=signed&year=2024")
+    assert f.count("stage", "signed") == 1 and f.count("stage", "under_construction") == 0
+    assert f.count("stage", "") == 2  # every stage in 2024: P005 and P006
+    assert f.count("year", "2025") == 2 and f.count("year", "") == 3
+    assert f.count("metric", "zones") == 10 and f.count("metric", "batch_investment") == 0
+    assert f.count("scheme", "quantiles") is None  # classification changes no record
+    batch = form(client, "/choropleth?metric=batch_investment&kind=signed")
+    assert batch.count("round", "2025-02-06") == 2  # 太原 and 长治 signed in that round
+    assert batch.count("round", "2024-09-20") == 1
+    assert batch.count("kind", "all") == 2 and batch.count("kind", "started") == 2
+    county = form(client, "/choropleth?level=county&metric=projects&city=140400")
+    assert county.count("city", "140400") == 2 and county.count("city", "140200") == 0

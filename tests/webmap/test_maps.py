@@ -98,10 +98,10 @@ def test_gaode_draws_in_gcj02(client):
     assert 0.003 < b[1] - a[1] < 0.009  # GCJ-02 is 480-640 m east over Shanxi
 
 
-def test_embed_has_no_chrome_but_a_noscript_table(client):
+def test_embed_has_no_chrome_but_a_visible_data_table(client):
     html = get(client, "/embed/choropleth?level=county").body.decode()
-    assert "atlas-header" not in html and "<noscript>" in html
-    assert html.count("<tr>") >= 117
+    assert "atlas-header" not in html and "<noscript>" not in html  # visible, not noscript
+    assert 'class="atlas-data-table"' in html and html.count("<tr>") >= 117
     assert 'aria-label="' in html and "<title>" in html
     assert config(html)["embed"] is True
 
@@ -133,7 +133,8 @@ def test_zone_page_tables(client):
     html = get(client, "/zones/Z001").body.decode()
     assert "年产10万吨新材料项目" in html and "36.00" in html
     assert "B010" not in html and "2025-02-06" in html  # its zone-scope batch, by round date
-    assert "山西开发区一季度项目建设综述" in html and "[10–40]" in html
+    assert "山西开发区一季度项目建设综述" in html and "位置 10–40" in html
+    assert 'href="https://example.org/d1"' in html
 
 
 def test_place_page_lists_zones_projects_batches(client):

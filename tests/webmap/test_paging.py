@@ -27,10 +27,10 @@ def busiest_zone(app) -> str:
     return counts.index[0]
 
 
-def doc_spans(html: str) -> list[str]:
-    """The source cell of each project row: ``doc [start–end]``, one per row."""
-    table = html.split("<h3>", 2)[1]  # the projects table is the first after the zone
-    return re.findall(r"<td>([\w.-]+ \[\d+–\d+\])", table)
+def project_rows(html: str) -> list[str]:
+    """The project id of each row of a page's projects table (each name links its page)."""
+    table = html.split('aria-label="项目"><table>', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<td><a href="/projects/([^"?]+)"', table)
 
 
 def links(html: str) -> dict[str, str]:
@@ -43,7 +43,7 @@ def test_a_zone_page_shows_one_page_of_its_projects_with_links(client, volume_ap
     total = len(store(volume_app).rows("projects_by_zone", zone))
     assert total > 2 * paging.PER_PAGE  # the fixture makes a long table
     first = get(client, f"/zones/{zone}").body.decode()
-    assert len(doc_spans(first)) == paging.PER_PAGE
+    assert len(project_rows(first)) == paging.PER_PAGE
     nav = links(first)
     assert (
         set(nav) == {"next", "last"} and nav["next"] == f"/zones/{zone}?basemap=osm&projects_page=2"
@@ -51,7 +51,7 @@ def test_a_zone_page_shows_one_page_of_its_projects_with_links(client, volume_ap
     pages = -(-total // paging.PER_PAGE)
     assert nav["last"].endswith(f"projects_page={pages}")
     last = get(client, nav["last"]).body.decode()
-    assert len(doc_spans(last)) == total - (pages - 1) * paging.PER_PAGE
+    assert len(project_rows(last)) == total - (pages - 1) * paging.PER_PAGE
     assert set(links(last)) == {"first", "prev"}
     assert get(client, f"/zones/{zone}?projects_page={pages + 1}").status_code == 404
     assert get(client, f"/zones/{zone}?projects_page=0").status_code == 400
@@ -78,8 +78,8 @@ def test_the_json_twin_has_the_rows_of_the_html_page(client, volume_app):
     twin = get(client, f"/zones/{zone}.json?projects_page=3")
     assert twin.headers["Content-Type"].startswith("application/json")
     doc = json.loads(twin.body)
-    rows = [f"{p['doc_id']} [{p['span_start']}–{p['span_end']}]" for p in doc["projects"]["items"]]
-    assert rows == doc_spans(html)
+    rows = [p["project_id"] for p in doc["projects"]["items"]]
+    assert rows == project_rows(html)
     assert doc["zone"]["zone_id"] == zone and doc["page"] == f"/zones/{zone}"
     meta = doc["projects"]
     assert (meta["page"], meta["per_page"]) == (3, paging.PER_PAGE)
