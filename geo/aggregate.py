@@ -10,6 +10,7 @@ batch is already inside the batch total, so the two families of metrics stay sep
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,7 +52,12 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _year_of(dates: pd.Series) -> pd.Series:
-    return dates.map(lambda d: int(d[:4]) if isinstance(d, str) and d[:4].isdigit() else None)
+    """The year of ISO dates as numbers (NaN where there is none): vectorised, because
+    the choropleth form counts records for every option of every filter."""
+    # dates repeat (a round's date, an article's date): parse each distinct one once
+    distinct = dates.unique()
+    years = {d: int(d[:4]) if isinstance(d, str) and d[:4].isdigit() else np.nan for d in distinct}
+    return dates.map(years).astype(float)
 
 
 def _in_place(frame: pd.DataFrame, filters: Filters) -> pd.Series:
@@ -63,18 +69,28 @@ def _in_place(frame: pd.DataFrame, filters: Filters) -> pd.Series:
     return keep
 
 
-def filter_zones(zones: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """Zones of a type and place (stage, year and batch filters do not apply to zones)."""
+def zone_mask(zones: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Which zones :func:`filter_zones` keeps (counting needs no copy of the rows)."""
     keep = _in_place(zones, filters)
     if filters.zone:
         keep &= zones["zone_id"] == filters.zone
     if filters.zone_type:
         keep &= zones["type"] == filters.zone_type
-    return zones[keep]
+    return keep
+
+
+def filter_zones(zones: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Zones of a type and place (stage, year and batch filters do not apply to zones)."""
+    return zones[zone_mask(zones, filters)]
 
 
 def filter_projects(projects: pd.DataFrame, zones: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Projects by stage, year of ``date``, place, and the type of the zone they are in."""
+    return projects[project_mask(projects, zones, filters)]
+
+
+def project_mask(projects: pd.DataFrame, zones: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Which projects :func:`filter_projects` keeps."""
     keep = _in_place(projects, filters)
     if filters.zone:
         keep &= projects["zone_id"] == filters.zone
@@ -83,27 +99,28 @@ def filter_projects(projects: pd.DataFrame, zones: pd.DataFrame, filters: Filter
     if filters.year:
         keep &= _year_of(projects["date"]) == filters.year
     if filters.zone_type:
-        types = dict(zip(zones["zone_id"], zones["type"], strict=True))
-        keep &= projects["zone_id"].map(lambda z: types.get(z)) == filters.zone_type
-    return projects[keep]
+        of_type = zones.loc[zones["type"] == filters.zone_type, "zone_id"]
+        keep &= projects["zone_id"].isin(of_type)
+    return keep
 
 
 def batch_place(batches: pd.DataFrame) -> pd.DataFrame:
     """``city_adcode``/``county_adcode`` columns derived from a batch's scope and adcode."""
     frame = batches.copy()
-    units = {u.adcode: u for u in boundaries.units()}
-
-    def city_of(code):
-        unit = units.get(code)
-        if unit is None:
-            return None
-        return unit.adcode if unit.level == "city" else unit.parent_adcode
-
-    frame["city_adcode"] = frame["adcode"].map(city_of)
-    frame["county_adcode"] = frame["adcode"].map(
-        lambda c: c if c in units and units[c].level == "county" else None
-    )
+    city_of, county_of = _unit_maps()
+    # dict.get, not Series.map(dict): unknown codes stay None, not NaN (which is truthy)
+    frame["city_adcode"] = [city_of.get(c) for c in frame["adcode"]]
+    frame["county_adcode"] = [county_of.get(c) for c in frame["adcode"]]
     return frame
+
+
+@functools.cache
+def _unit_maps() -> tuple[dict, dict]:
+    """adcode -> its city (a city is its own), adcode -> itself when a county."""
+    units = list(boundaries.units())
+    city = {u.adcode: u.adcode if u.level == "city" else u.parent_adcode for u in units}
+    county = {u.adcode: u.adcode for u in units if u.level == "county"}
+    return city, county
 
 
 def filter_batches(batches: pd.DataFrame, filters: Filters) -> pd.DataFrame:

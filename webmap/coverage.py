@@ -34,7 +34,7 @@ def filters_of(p: dict) -> Filters:
 
 def _split_ids(values) -> set[str]:
     out = set()
-    for v in values:
+    for v in pd.unique(pd.Series(values, dtype=object)):  # a document cites many rows
         if isinstance(v, str) and v:
             out.update(x for x in v.split("|") if x)
     return out
@@ -57,12 +57,33 @@ def matched(data, metric: str, level: str, filters: Filters) -> pd.DataFrame:
 
 
 def record_count(data, metric: str, level: str, filters: Filters) -> int:
+    """How many records :func:`matched` would give, without copying them (the form counts
+    every option of every filter, so this runs dozens of times per page)."""
     if metric in aggregate.BATCH_METRICS:
         rows, _ = aggregate.batch_scope(data, level, filters)
         return len(
             aggregate.batch_figures(rows, aggregate.batch_column(metric), filters.kind or "all")
         )
-    return len(matched(data, metric, level, filters))
+    if metric == "zones":
+        return int(aggregate.zone_mask(data.zones, filters).sum())
+    keep = aggregate.project_mask(data.projects, data.zones, filters)
+    if metric == "investment":
+        keep &= _has_amount(data.projects)
+    return int(keep.sum())
+
+
+_AMOUNTS: dict[int, tuple] = {}
+
+
+def _has_amount(projects: pd.DataFrame) -> pd.Series:
+    """Which projects state an amount, once per read model (the frame is never changed:
+    a new data version is a new frame)."""
+    hit = _AMOUNTS.get(id(projects))
+    if hit is None or hit[0] is not projects:
+        hit = (projects, projects["investment_cny"].notna())
+        _AMOUNTS.clear()
+        _AMOUNTS[id(projects)] = hit
+    return hit[1]
 
 
 def has_data(values: pd.Series) -> bool:

@@ -16,6 +16,7 @@ from boundaries import datum as datums
 from geo import aggregate, export
 from webmap import classify, i18n
 from webmap.assets import LEAFLET_CSS, LEAFLET_JS
+from webmap.coverage import filters_of
 from webmap.elements import AtlasLayer, add_basemap, datum_of
 
 SHANXI_BOUNDS = [[34.57, 110.23], [40.74, 114.56]]  # (lat, lon) SW, NE corners, WGS-84
@@ -249,14 +250,7 @@ def overview_map(
 def choropleth_data(store, params: dict, options: MapOptions) -> dict:
     """Values, classes and legend of a choropleth: shared by the map and its noscript table."""
     level, metric = params["level"], params["metric"]
-    filters = aggregate.Filters(
-        stage=params.get("stage"),
-        zone_type=params.get("zone_type"),
-        year=params.get("year"),
-        round=params.get("round"),
-        kind=params.get("kind"),
-        city=params.get("city") if level == "county" else None,
-    )
+    filters = filters_of(params)
     values = aggregate.metric_by_unit(store.data, level, metric, filters)
     classes = classify.classify(values, params["scheme"], params["k"])
     money = metric in aggregate.MONEY_METRICS
