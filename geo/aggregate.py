@@ -60,6 +60,28 @@ def _year_of(dates: pd.Series) -> pd.Series:
     return dates.map(years).astype(float)
 
 
+_MEMO: dict[tuple[int, str], tuple] = {}
+_MEMO_SIZE = 8
+
+
+def per_frame(frame: pd.DataFrame, name: str, compute):
+    """``compute(frame)``, kept while ``frame`` is one of the last few asked about.
+
+    Read-model frames are never changed (a new data version is a new frame), and a form
+    counts records for every option of every filter against the same frame: derived
+    columns (years, amounts known) are computed once, not per option. The memo holds the
+    frame itself, so its id cannot be reused by another frame while remembered.
+    """
+    key = (id(frame), name)
+    hit = _MEMO.get(key)
+    if hit is None or hit[0] is not frame:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        hit = (frame, compute(frame))
+        _MEMO[key] = hit
+    return hit[1]
+
+
 def _in_place(frame: pd.DataFrame, filters: Filters) -> pd.Series:
     keep = pd.Series(True, index=frame.index)
     if filters.city:
@@ -97,7 +119,7 @@ def project_mask(projects: pd.DataFrame, zones: pd.DataFrame, filters: Filters) 
     if filters.stage:
         keep &= projects["stage"] == filters.stage
     if filters.year:
-        keep &= _year_of(projects["date"]) == filters.year
+        keep &= per_frame(projects, "year", lambda f: _year_of(f["date"])) == filters.year
     if filters.zone_type:
         of_type = zones.loc[zones["type"] == filters.zone_type, "zone_id"]
         keep &= projects["zone_id"].isin(of_type)

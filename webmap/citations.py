@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import asdict, dataclass
 
+from geo.aggregate import per_frame
 from webmap import i18n
 
 # Han ideographs, CJK punctuation, full-width forms and Chinese quotation marks: a run of
@@ -92,7 +93,12 @@ class Sources:
 
     def __init__(self, sources_frame, lang: str):
         self.lang = lang
-        self.rows = {r["doc_id"]: r for r in sources_frame.to_dict("records")}
+        # once per read model: popups and pages cite a few documents out of thousands
+        self.rows = per_frame(
+            sources_frame,
+            "sources_by_doc",
+            lambda f: {r["doc_id"]: r for r in f.to_dict("records")},
+        )
 
     def cite(self, doc_id, span=None, quote=None) -> Citation:
         return citation(self.rows.get(doc_id), str(doc_id), self.lang, span, quote)

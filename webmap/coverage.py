@@ -72,18 +72,9 @@ def record_count(data, metric: str, level: str, filters: Filters) -> int:
     return int(keep.sum())
 
 
-_AMOUNTS: dict[int, tuple] = {}
-
-
 def _has_amount(projects: pd.DataFrame) -> pd.Series:
-    """Which projects state an amount, once per read model (the frame is never changed:
-    a new data version is a new frame)."""
-    hit = _AMOUNTS.get(id(projects))
-    if hit is None or hit[0] is not projects:
-        hit = (projects, projects["investment_cny"].notna())
-        _AMOUNTS.clear()
-        _AMOUNTS[id(projects)] = hit
-    return hit[1]
+    """Which projects state an amount (once per read model)."""
+    return aggregate.per_frame(projects, "has_amount", lambda f: f["investment_cny"].notna())
 
 
 def has_data(values: pd.Series) -> bool:
