@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import re
 import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
-from tests.webmap.conftest import FIXTURE_DATA, get
+from tests.webmap.conftest import get, gunicorn_app
 
 
 @pytest.fixture(scope="module")
 def gunicorn():
     """The app under gunicorn (1 worker) on a free loopback port: its base URL's port."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", "127.0.0.1:0", "webmap:create_app()"],
-        env={**os.environ, "ATLAS_DATA_DIR": str(FIXTURE_DATA)},
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    port, log = None, []
-    deadline = time.monotonic() + 120
-    while port is None and time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        log.append(line)
-        if m := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line):
-            port = int(m.group(1))
-    assert port, "".join(log)
-    while time.monotonic() < deadline:  # the worker boots after the master listens
-        if b"200" in raw_get(port, b"/embed.js").split(b"\r\n")[0]:
-            break
-        time.sleep(0.2)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=30)
-    proc.stderr.close()
+    with gunicorn_app() as port:
+        yield port
 
 
 def raw_get(port: int, target: bytes) -> bytes:

@@ -4,46 +4,20 @@ compressed on the fly, and decodes to the bytes of the whole body."""
 from __future__ import annotations
 
 import gzip
-import os
-import re
 import socket
-import subprocess
-import sys
-import time
 
 import brotli
 import pytest
 
-from tests.webmap.conftest import FIXTURE_DATA, get
+from tests.webmap.conftest import FIXTURE_DATA, get, gunicorn_app
 from webmap import create_app
 
 
 @pytest.fixture(scope="module")
 def streaming_port():
     """gunicorn (1 worker) where every download streams (DOWNLOAD_STREAM_BYTES=0)."""
-    env = {**os.environ, "ATLAS_DATA_DIR": str(FIXTURE_DATA), "ATLAS_DOWNLOAD_STREAM_BYTES": "0"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", "127.0.0.1:0", "webmap:create_app()"],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    port, deadline = None, time.monotonic() + 120
-    while port is None and time.monotonic() < deadline:
-        if m := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", proc.stderr.readline()):
-            port = int(m.group(1))
-    assert port
-    while time.monotonic() < deadline:
-        try:
-            if b" 200 " in request(port, "/embed.js", "identity")[0]:
-                break
-        except OSError:
-            pass
-        time.sleep(0.2)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=30)
-    proc.stderr.close()
+    with gunicorn_app(ATLAS_DOWNLOAD_STREAM_BYTES="0") as port:
+        yield port
 
 
 def request(port: int, path: str, encoding: str) -> tuple[bytes, bytes]:
