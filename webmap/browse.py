@@ -153,6 +153,10 @@ def _display(row: dict, lang: str) -> dict:
         if row["investment_cny"] is None
         else classify.fmt(row["investment_cny"], True),
         "status_label": _status_label(row["status"], lang),
+        # the zone it was merged into, shown by name (Chinese, marked as such on English pages)
+        "merged_into": row["status"].split(":", 1)[1]
+        if (row["status"] or "").startswith("merged_into:")
+        else None,
         "source_link": bool(row["source_url"])
         and row["source_url"].lower().startswith(("http://", "https://")),
         "source_lang": "zh-CN" if row["source"] and _HAN.search(row["source"]) else None,

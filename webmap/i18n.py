@@ -129,6 +129,7 @@ TEXT = {
     # long tables a page at a time, and popups that fetch their projects (issue 12)
     "reported_total": ("已披露投资合计", "Reported investment"),
     "colon": ("：", ": "),
+    "merged_into": ("已并入", "merged into "),
     "loading": ("加载中…", "Loading…"),
     "all_projects": ("全部项目见开发区页面", "All projects on the zone page"),
     "pages": ("分页", "Pages"),

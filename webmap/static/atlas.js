@@ -463,7 +463,7 @@
       dot.style.borderColor = z.color;
     }
     var type = group.length > 1 ? "atlas-stack" : "atlas-zone-" + z.type;
-    return L.divIcon({ html: dot, className: "atlas-zone " + type, iconSize: group.length > 1 ? [26, 26] : [18, 18] });
+    return L.divIcon({ html: dot, className: "atlas-zone " + type, iconSize: group.length > 1 ? [28, 28] : [24, 24] });
   }
 
   function seatLabel(group, text) {
@@ -506,7 +506,9 @@
 
   Atlas.overview = function (map, cfg) {
     busy();
-    var markers = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40,
+    // markercluster's default radius (80 px): with less, a marker could sit beside a cluster
+    // icon closer than WCAG 2.5.8's 24 px spacing (axe found it on the real data at 40).
+    var markers = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 80,
       iconCreateFunction: clusterIcon(cfg.text) });
     var byId = {};
     seatGroups(cfg.zones).forEach(function (group) {
