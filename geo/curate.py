@@ -58,11 +58,7 @@ def read_overrides(path: Path) -> list[Override]:
     if not path.exists() and not path.is_symlink():
         return []
     name = path.name
-    try:
-        data = tables.read_regular_file(path, _MAX_OVERRIDES_BYTES)
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise tables.DataError(f"{path}: {reason}") from None
+    data = tables.read_table_file(path, _MAX_OVERRIDES_BYTES, str(path))
     header, rows = tables.parse_csv(tables.decode_utf8(data, name), name)
     tables.check_header(header, OVERRIDES, name, exact=True)
     result = []

@@ -61,11 +61,7 @@ def source_dates(sources_csv: Path | None) -> dict[str, date]:
             return {}
         raise InputError(f"{display_name(path)}: no such file")
     name = display_name(path.name)
-    try:
-        data = tables.read_regular_file(path, _MAX_SOURCES_BYTES)
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise tables.DataError(f"{display_name(path)}: {reason}") from None
+    data = tables.read_table_file(path, _MAX_SOURCES_BYTES, display_name(path))
     header, rows = tables.parse_csv(tables.decode_utf8(data, name), name)
     if "doc_id" not in header:
         raise tables.DataError(f"{name}: no doc_id column in the header ({','.join(header)})")

@@ -284,6 +284,15 @@ def read_regular_file(path, limit: int, *, dir_fd: int | None = None) -> bytes:
         os.close(fd)
 
 
+def read_table_file(path, limit: int, shown: str) -> bytes:
+    """:func:`read_regular_file`, its failures as a :class:`DataError` naming ``shown``."""
+    try:
+        return read_regular_file(path, limit)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise DataError(f"{shown}: {reason}") from None
+
+
 def _kind(mode: int) -> str:
     for test, name in (
         (stat.S_ISDIR, "a folder"),

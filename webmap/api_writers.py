@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from geo.errors import InputError
-from geo.store.repository import AuthError, sha256
+from geo.store.repository import sha256
 from geo.text import MAX_BYTES
 from webmap import documents
 from webmap.documents import Upload
+from webmap.review.auth import bearer_token
 
 bp = Blueprint("writers", __name__)
 
@@ -18,18 +19,8 @@ def repo():
     return current_app.extensions["atlas_repo"]
 
 
-def _token() -> str | None:
-    header = request.headers.get("Authorization")
-    if not header:
-        return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise AuthError("use 'Authorization: Bearer <token>'")
-    return token.strip()
-
-
 def current_user():
-    token = _token()
+    token = bearer_token()
     return None if token is None else repo().authenticate(token)
 
 
@@ -74,7 +65,7 @@ def _upload() -> Upload:
 
 
 def _limit() -> None:
-    token = _token()
+    token = bearer_token()
     current_app.extensions["atlas_write_limiter"].take(sha256((token or "").encode()))
 
 

@@ -47,9 +47,6 @@ def _html_errors():
         g.atlas_html_errors = True
 
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
-
-
 def store():
     return live.store()
 
@@ -159,7 +156,7 @@ def _display(row: dict, lang: str) -> dict:
         else None,
         "source_link": bool(row["source_url"])
         and row["source_url"].lower().startswith(("http://", "https://")),
-        "source_lang": "zh-CN" if row["source"] and _HAN.search(row["source"]) else None,
+        "source_lang": "zh-CN" if row["source"] and i18n.HAN.search(row["source"]) else None,
     }
 
 

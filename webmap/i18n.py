@@ -265,7 +265,7 @@ def place_name(unit, lang: str) -> str:
     return unit.name if unit.name not in ("城区", "郊区", "矿区") else unit.qualified_name
 
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
+HAN = re.compile(r"[\u3400-\u9fff]")  # Han ideographs (CJK Extension A and Unified)
 
 
 def mark_chinese(text) -> Markup:
@@ -273,6 +273,6 @@ def mark_chinese(text) -> Markup:
     and titles left in Chinese on an English page say so (screen readers, the tests'
     check that nothing else is Chinese). The Jinja filter ``zh``."""
     text = "" if text is None else str(text)
-    if _HAN.search(text):
+    if HAN.search(text):
         return Markup('<span lang="zh-CN">{}</span>').format(text)
     return Markup("{}").format(text)

@@ -56,7 +56,7 @@ def _batch_place(r, lang) -> str:
 
 def _batches(frame, lang, cites: Sources) -> list[dict]:
     rows = []
-    for r in _sorted_batches(frame).to_dict("records"):
+    for r in frame.to_dict("records"):  # already in table order (sorted before paging)
         amount = r["investment_cny"]
         r["amount"] = classify.fmt(amount, True) if amount is not None else ""
         if r.get("status") == "range":  # an editor kept both reports: shown, never summed

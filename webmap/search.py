@@ -23,7 +23,6 @@ MAX_RESULTS = 50
 MAX_QUERY = 100
 KIND_ORDER = {"zone": 0, "place": 1, "project": 2}
 _DROP = re.compile(r"[\s\-'’·.,，、()（）]+")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 # Zone-name endings and their type (longest first), for the English-style key.
 _SUFFIXES = (
     ("经济技术开发区", "etdz"),
@@ -61,7 +60,7 @@ def _place_spellings() -> tuple[tuple[str, str], ...]:
     for u in boundaries.units():
         stem, _ = split_suffix(u.name)
         english = u.name_en.rsplit(" ", 1)[0] if " " in u.name_en else u.name_en
-        if len(stem) >= 2 and _HAN.search(stem):
+        if len(stem) >= 2 and i18n.HAN.search(stem):
             pairs[stem] = normalise(english)
     return tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
 
@@ -70,7 +69,7 @@ def _place_spellings() -> tuple[tuple[str, str], ...]:
 def pinyin(text: str) -> str:
     """Toneless pinyin of the Han characters of ``text`` (others kept), ü as v; place
     names spelled as officially (长治 -> changzhi, 洪洞 -> hongtong)."""
-    if not _HAN.search(text):
+    if not i18n.HAN.search(text):
         return ""
     from pypinyin import lazy_pinyin
 

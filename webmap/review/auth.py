@@ -68,7 +68,9 @@ def _cfg(key: str):
 # --------------------------------------------------------------------------- who
 
 
-def _bearer() -> str | None:
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer`` header (None without one); any other
+    scheme is an :class:`AuthError`. The writers' API and the review pages share it."""
     header = request.headers.get("Authorization")
     if not header:
         return None
@@ -85,7 +87,7 @@ def session_token() -> str | None:
 def current_user() -> User | None:
     """The session's (or bearer token's) user, looked up once per request."""
     if "atlas_user" not in g:
-        bearer = _bearer()
+        bearer = bearer_token()
         if bearer is not None:
             g.atlas_user, g.atlas_via = repo().authenticate(bearer), "token"
         else:
