@@ -87,6 +87,22 @@ def _append(path: Path, columns: list[str], rows: list[dict]) -> None:
             writer.writerow([row.get(c, "") for c in columns])
 
 
+# Gazetteer text columns the fixture's zones.csv lacks (the committed data has them).
+GAZETTEER_TEXT = ("leading_industries", "status", "source", "source_url")
+
+
+def _add_columns(path: Path, names) -> None:
+    """Rewrite the CSV at ``path`` with ``names`` appended to its columns (empty)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    columns = _columns(path)
+    columns += [n for n in names if n not in columns]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, columns, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def _columns(path: Path) -> list[str]:
     with path.open(encoding="utf-8", newline="") as f:
         return next(csv.reader(f))
@@ -97,6 +113,7 @@ def write_payload_dataset(folder: Path, base: Path = FIXTURE_DATA) -> PayloadDat
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("sources.csv", "zones.csv", "projects.csv", "batches.csv"):
         shutil.copy(base / name, folder / name)
+    _add_columns(folder / "zones.csv", GAZETTEER_TEXT)
     data = PayloadData(folder)
     zones, projects, batches, sources = [], [], [], []
     for i, text in enumerate(PAYLOADS):
@@ -114,6 +131,11 @@ def write_payload_dataset(folder: Path, base: Path = FIXTURE_DATA) -> PayloadDat
                 "city_adcode": city,
                 "county_adcode": county,
                 "note": text,
+                # the gazetteer's facts, shown by the zones directory and its downloads
+                "leading_industries": text,
+                "status": f"merged_into:{text}",
+                "source": text,
+                "source_url": text,
             }
         )
         projects.append(
